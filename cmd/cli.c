@@ -1,0 +1,55 @@
+/* cli.c - option parsing and usage helpers shared by the command files. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cli_usage_error(const struct cli_command *cmd, const char *why)
+{
+	fprintf(stderr, "Incorrect Usage: %s\n\nUsage: berth %s\n%s", why, cmd->usage,
+		cmd->options ? cmd->options : "");
+	return CLI_EXIT_USAGE;
+}
+
+int cli_print_help(const struct cli_command *cmd)
+{
+	printf("NAME:\n   berth %s - %s\n\nUSAGE:\n   berth %s\n", cmd->name, cmd->summary,
+	       cmd->usage);
+	if (cmd->options)
+		printf("\nOPTIONS:\n%s", cmd->options);
+	return 0;
+}
+
+int cli_getopt(int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	/* "+" stops at the first non-option: the container ID, then its args. */
+	char spec[64];
+
+	snprintf(spec, sizeof(spec), "+:%s", shortopts);
+	return getopt_long_only(argc, argv, spec, longopts, NULL);
+}
+
+int cli_require_args(const struct cli_command *cmd, int argc, int n, const char *names)
+{
+	char why[256];
+
+	if (argc - optind == n)
+		return 0;
+	snprintf(why, sizeof(why), "\"%s\" requires exactly %d argument(s): %s", cmd->name, n,
+		 names);
+	return -cli_usage_error(cmd, why);
+}
+
+int cli_parse_bool(const char *s, bool *out)
+{
+	if (!strcmp(s, "true") || !strcmp(s, "1") || !strcmp(s, "t") || !strcmp(s, "TRUE")) {
+		*out = true;
+		return 0;
+	}
+	if (!strcmp(s, "false") || !strcmp(s, "0") || !strcmp(s, "f") || !strcmp(s, "FALSE")) {
+		*out = false;
+		return 0;
+	}
+	fprintf(stderr, "berth: invalid boolean value %s\n", s);
+	return -1;
+}
