@@ -1,7 +1,8 @@
 /* checkpoint.c - the `berth checkpoint` command (not built yet). */
 #include "cli.h"
 
-static int run_checkpoint(const struct cli_globals *g, int argc, char **argv, struct berth_error *err)
+static int run_checkpoint(const struct cli_globals *g, int argc, char **argv,
+			  struct berth_error *err)
 {
 	(void)g;
 	(void)argc;

@@ -2,6 +2,10 @@
 #include "cli.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "runtime/lifecycle.h"
 #include <string.h>
 
 int cli_usage_error(const struct cli_command *cmd, const char *why)
@@ -52,4 +56,27 @@ int cli_parse_bool(const char *s, bool *out)
 	}
 	fprintf(stderr, "berth: invalid boolean value %s\n", s);
 	return -1;
+}
+
+void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro)
+{
+	ro->root = g->root;
+	ro->cgroup_manager = g->cgroup_manager;
+	ro->systemd_cgroup = g->systemd_cgroup;
+	ro->argv = g->self_argv;
+	if (g->rootless && strcmp(g->rootless, "auto") != 0)
+		ro->rootless = strcmp(g->rootless, "true") == 0;
+	else
+		ro->rootless = geteuid() != 0;
+}
+
+int cli_parse_uint(const char *s, int *out)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+
+	if (!*s || *end || v < 0 || v > 1 << 20)
+		return -1;
+	*out = (int)v;
+	return 0;
 }

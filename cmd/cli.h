@@ -14,13 +14,14 @@
 #include "libcontainer/error.h"
 
 struct cli_globals {
-	const char *root;           /* --root, or the default for this caller */
-	const char *log_path;       /* --log */
-	bool json_log;              /* --log-format json */
-	bool debug;                 /* --debug */
-	bool systemd_cgroup;        /* --systemd-cgroup */
-	const char *rootless;       /* --rootless true|false|auto (NULL = auto) */
+	const char *root;	    /* --root, or the default for this caller */
+	const char *log_path;	    /* --log */
+	bool json_log;		    /* --log-format json */
+	bool debug;		    /* --debug */
+	bool systemd_cgroup;	    /* --systemd-cgroup */
+	const char *rootless;	    /* --rootless true|false|auto (NULL = auto) */
 	const char *cgroup_manager; /* --cgroup-manager cgroupfs|systemd|disabled (NULL = auto) */
+	char **self_argv;           /* main()'s argv, for a re-exec from a sealed copy */
 };
 
 struct cli_command {
@@ -50,6 +51,18 @@ CLI_COMMAND(features);
 CLI_COMMAND(spec);
 CLI_COMMAND(checkpoint);
 CLI_COMMAND(restore);
+
+struct runtime_opts;
+/* The runtime/ view of the global flags. */
+void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro);
+/* Parse "--preserve-fds N"-style non-negative integers. */
+int cli_parse_uint(const char *s, int *out);
+
+struct create_opts;
+/* The flags `create` and `run` share (detach/keep NULL for create).
+ * Returns 0, or the usage exit code. */
+int cli_parse_create_flags(const struct cli_command *cmd, int argc, char **argv,
+			   struct create_opts *o, bool *detach, bool *keep);
 
 /* Exit status for bad command lines, as runc. */
 #define CLI_EXIT_USAGE 1

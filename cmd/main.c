@@ -11,9 +11,9 @@
 
 static const struct cli_command *const commands[] = {
     &cli_cmd_checkpoint, &cli_cmd_create, &cli_cmd_delete, &cli_cmd_events, &cli_cmd_exec,
-    &cli_cmd_features,   &cli_cmd_kill,   &cli_cmd_list,   &cli_cmd_pause,  &cli_cmd_ps,
-    &cli_cmd_restore,    &cli_cmd_resume, &cli_cmd_run,    &cli_cmd_spec,   &cli_cmd_start,
-    &cli_cmd_state,      &cli_cmd_update,
+    &cli_cmd_features,	 &cli_cmd_kill,	  &cli_cmd_list,   &cli_cmd_pause,  &cli_cmd_ps,
+    &cli_cmd_restore,	 &cli_cmd_resume, &cli_cmd_run,	   &cli_cmd_spec,   &cli_cmd_start,
+    &cli_cmd_state,	 &cli_cmd_update,
 };
 
 static const struct cli_command *find_command(const char *name)
@@ -31,22 +31,24 @@ static void print_version(void)
 
 static void print_main_help(FILE *out)
 {
-	fprintf(out, "NAME:\n   berth - an OCI container runtime\n\n"
-		     "USAGE:\n   berth [global options] command [command options] [arguments...]\n\n"
-		     "COMMANDS:\n");
+	fprintf(out,
+		"NAME:\n   berth - an OCI container runtime\n\n"
+		"USAGE:\n   berth [global options] command [command options] [arguments...]\n\n"
+		"COMMANDS:\n");
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(out, "   %-11s %s\n", commands[i]->name, commands[i]->summary);
-	fprintf(out, "\nGLOBAL OPTIONS:\n"
-		     "   --debug                  enable debug logging\n"
-		     "   --log value              set the log file to write berth logs to\n"
-		     "   --log-format value       set the log format ('text' (default), or 'json')\n"
-		     "   --root value             root directory for storage of container state\n"
-		     "   --systemd-cgroup         use systemd cgroup paths (slice:prefix:name)\n"
-		     "   --cgroup-manager value   cgroupfs, systemd or disabled\n"
-		     "   --rootless value         ignore cgroup permission errors ('true', 'false', "
-		     "or 'auto')\n"
-		     "   --help, -h               show help\n"
-		     "   --version, -v            print the version\n");
+	fprintf(out,
+		"\nGLOBAL OPTIONS:\n"
+		"   --debug                  enable debug logging\n"
+		"   --log value              set the log file to write berth logs to\n"
+		"   --log-format value       set the log format ('text' (default), or 'json')\n"
+		"   --root value             root directory for storage of container state\n"
+		"   --systemd-cgroup         use systemd cgroup paths (slice:prefix:name)\n"
+		"   --cgroup-manager value   cgroupfs, systemd or disabled\n"
+		"   --rootless value         ignore cgroup permission errors ('true', 'false', "
+		"or 'auto')\n"
+		"   --help, -h               show help\n"
+		"   --version, -v            print the version\n");
 }
 
 static const char *default_root(void)
@@ -161,6 +163,7 @@ int main(int argc, char **argv)
 	int next = 1;
 	int rc;
 
+	g.self_argv = argv;
 	if (parse_globals(argc, argv, &g, &next) < 0)
 		return CLI_EXIT_USAGE;
 	if (!g.root)

@@ -3,7 +3,10 @@
  * The parser (config_parse*.c) turns config.json into these plain structs
  * once, validating as it goes; nothing below the parser ever sees json_t.
  * Strings are owned, NUL-terminated, NULL when absent. Arrays come with a
- * count (`n_*`). Optional numbers come with a `has_*` flag. */
+ * count (`n_*`); string arrays (char **) are also NULL-terminated, so args
+ * and env can go to execve() as they are. Optional numbers come with a
+ * `has_*` flag. Enum names are kept as written and resolved to numbers in
+ * the `*_value` fields (or typed enums) by the parser. */
 #ifndef BERTH_CONFIG_H
 #define BERTH_CONFIG_H
 
@@ -36,7 +39,7 @@ struct berth_root {
 
 struct berth_mount {
 	char *destination; /* absolute inside the container */
-	char *type;        /* may be NULL: then "bind" is implied by options */
+	char *type;	   /* may be NULL: then "bind" is implied by options */
 	char *source;
 	char **options;
 	size_t n_options;
@@ -49,14 +52,14 @@ struct berth_mount {
 /* ---- process ---- */
 
 struct berth_rlimit {
-	char *type; /* "RLIMIT_NOFILE" ... */
+	char *type;   /* "RLIMIT_NOFILE" ... */
 	int resource; /* RLIMIT_* resolved by the parser */
 	uint64_t hard;
 	uint64_t soft;
 };
 
 struct berth_capabilities {
-	/* each NULL-terminated? no: arrays with counts; names like "CAP_KILL" */
+	/* arrays with counts (also NULL-terminated); names like "CAP_KILL" */
 	char **bounding;
 	size_t n_bounding;
 	char **effective;
@@ -82,14 +85,14 @@ struct berth_user {
 
 struct berth_io_priority {
 	bool present;
-	char *klass; /* "IOPRIO_CLASS_RT" | "IOPRIO_CLASS_BE" | "IOPRIO_CLASS_IDLE" */
+	char *klass;	 /* "IOPRIO_CLASS_RT" | "IOPRIO_CLASS_BE" | "IOPRIO_CLASS_IDLE" */
 	int class_value; /* IOPRIO_CLASS_* number resolved by the parser */
 	int priority;
 };
 
 struct berth_scheduler {
 	bool present;
-	char *policy; /* "SCHED_OTHER" ... */
+	char *policy;	  /* "SCHED_OTHER" ... */
 	int policy_value; /* SCHED_* resolved by the parser */
 	bool has_nice;
 	int32_t nice;
@@ -203,7 +206,7 @@ struct berth_device {
 
 struct berth_net_device {
 	char *host_name; /* the key of linux.netDevices */
-	char *name;      /* name inside the container, may be NULL (= host_name) */
+	char *name;	 /* name inside the container, may be NULL (= host_name) */
 };
 
 /* ---- linux: resources ---- */
@@ -387,6 +390,7 @@ struct berth_seccomp {
 	size_t n_architectures;
 	char **flags; /* "SECCOMP_FILTER_FLAG_LOG" ... */
 	size_t n_flags;
+	uint32_t flags_value; /* SECCOMP_FILTER_FLAG_* bits resolved by the parser */
 	char *listener_path;
 	char *listener_metadata;
 	struct berth_seccomp_syscall *syscalls;
@@ -407,7 +411,7 @@ struct berth_intel_rdt {
 
 struct berth_personality {
 	bool present;
-	char *domain; /* "LINUX" | "LINUX32" */
+	char *domain;		    /* "LINUX" | "LINUX32" */
 	unsigned long domain_value; /* PER_LINUX / PER_LINUX32 */
 	char **flags;
 	size_t n_flags;
@@ -443,6 +447,7 @@ struct berth_linux {
 	size_t n_sysctl;
 	struct berth_seccomp seccomp;
 	char *rootfs_propagation; /* "private" "shared" "slave" "unbindable" or NULL */
+	unsigned long rootfs_propagation_value; /* MS_PRIVATE ... resolved; 0 when absent */
 	char **masked_paths;
 	size_t n_masked_paths;
 	char **readonly_paths;
@@ -487,6 +492,6 @@ void berth_process_free(struct berth_process *p);
 const struct berth_namespace *berth_spec_namespace(const struct berth_spec *spec,
 						   enum berth_ns_type type);
 const char *berth_ns_type_name(enum berth_ns_type type); /* "pid", "network", ... */
-int berth_ns_clone_flag(enum berth_ns_type type);         /* CLONE_NEWPID, ... */
+int berth_ns_clone_flag(enum berth_ns_type type);	 /* CLONE_NEWPID, ... */
 
 #endif

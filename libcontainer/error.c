@@ -1,6 +1,7 @@
 /* error.c - building the messages of struct berth_error. */
 #include "error.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,7 +35,10 @@ int berr_sys(struct berth_error *err, int errnum, const char *fmt, ...)
 	vset(err, fmt, ap);
 	va_end(ap);
 	len = strlen(err->msg);
+	/* Lower-case like Go's errno texts: engines match runc's "no such process". */
 	snprintf(err->msg + len, sizeof(err->msg) - len, ": %s", strerror(errnum));
+	if (len + 2 < sizeof(err->msg))
+		err->msg[len + 2] = (char)tolower((unsigned char)err->msg[len + 2]);
 	return -1;
 }
 

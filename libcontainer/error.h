@@ -12,7 +12,7 @@
 #define BERR_MSG_MAX 1024
 
 struct berth_error {
-	int errnum;             /* errno of the root cause, 0 when not a syscall failure */
+	int errnum;		/* errno of the root cause, 0 when not a syscall failure */
 	char msg[BERR_MSG_MAX]; /* "what: why", without the "berth: " prefix */
 };
 

@@ -1,0 +1,86 @@
+/* cgroup.h - the one cgroup interface of berth.
+ *
+ * A manager is built once per container: the driver (v2, v1, hybrid or
+ * disabled) is detected when it is made and never changes; the container's
+ * cgroup path is resolved then too. Every operation dispatches to that
+ * driver's function table. The manager writes only inside the cgroup(s) it
+ * resolved; it never mounts, never changes the host's hierarchies and never
+ * prints (debug lines go through log_debug). */
+#ifndef BERTH_CGROUP_H
+#define BERTH_CGROUP_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "libcontainer/config.h"
+#include "libcontainer/error.h"
+
+struct cgroup_manager;
+
+struct cgroup_params {
+	const char *id;		  /* container ID */
+	const char *cgroups_path; /* linux.cgroupsPath, may be NULL/"" */
+	const char *manager;	  /* --cgroup-manager: NULL/"cgroupfs"/"systemd"/"disabled" */
+	bool systemd;		  /* --systemd-cgroup */
+	bool rootless; /* caller is not root: lack of permission means "run without cgroups" */
+};
+
+/* Detect the driver (v2 when /sys/fs/cgroup is cgroup2; hybrid when v1
+ * controllers plus a cgroup2 at /sys/fs/cgroup/unified; v1; disabled) and
+ * resolve the path as runc does: an absolute cgroupsPath is relative to each
+ * hierarchy's root, a relative one to the caller's own cgroup, an empty one
+ * is the container ID relative to the caller's own cgroup. Touches no file
+ * (beyond reading /proc). --systemd-cgroup fails with a clear message when
+ * no systemd is running. */
+struct cgroup_manager *cgroup_manager_new(const struct cgroup_params *p, struct berth_error *err);
+/* Re-open from what state.json saved (driver name and path as returned by
+ * cgroup_manager_driver_name() / cgroup_manager_path()). */
+struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
+					   struct berth_error *err);
+const char *
+cgroup_manager_driver_name(const struct cgroup_manager *m); /* "v2" "v1" "hybrid" "disabled" */
+/* The container's cgroup path, relative to each hierarchy's root ("/x/y"). */
+const char *cgroup_manager_path(const struct cgroup_manager *m);
+
+/* mkdir the cgroup(s) and write every limit before any process joins. A
+ * clashing existing non-empty cgroup is an error. On failure nothing made
+ * here is left behind. */
+int cgroup_manager_create(struct cgroup_manager *m, const struct berth_resources *r,
+			  struct berth_error *err);
+/* v2 (and hybrid's unified part): an O_DIRECTORY fd of the cgroup for
+ * clone3's CLONE_INTO_CGROUP; -1 when not applicable. Owned by the manager. */
+int cgroup_manager_clone_fd(struct cgroup_manager *m);
+/* Move a process in (every v1 hierarchy; v2 when it was not born there). */
+int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
+/* Apply new limits to an existing cgroup (berth update). */
+int cgroup_manager_update(struct cgroup_manager *m, const struct berth_resources *r,
+			  struct berth_error *err);
+int cgroup_manager_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err);
+int cgroup_manager_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err);
+/* Every PID in the cgroup (and its descendants); free(*pids). */
+int cgroup_manager_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err);
+int cgroup_manager_kill_all(struct cgroup_manager *m, int sig, struct berth_error *err);
+/* Stats in runc's `events --stats` shape (the "data" object). Caller json_decref()s. */
+json_t *cgroup_manager_stats(struct cgroup_manager *m, struct berth_error *err);
+/* Remove every directory it created in every hierarchy. Processes still
+ * inside are SIGKILLed first. Missing directories are not an error. */
+int cgroup_manager_destroy(struct cgroup_manager *m, struct berth_error *err);
+void cgroup_manager_free(struct cgroup_manager *m);
+
+/* ---- additions ---- */
+
+/* The number of OOM kills seen in the cgroup (memory.events oom_kill on v2,
+ * memory.oom_control oom_kill on v1), for `events` "oom" notifications. */
+int cgroup_manager_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_error *err);
+/* Allow the devices of linux.devices in the device cgroup as well (runc
+ * does the same). Call before cgroup_manager_create(); copies the list. */
+int cgroup_manager_allow_devices(struct cgroup_manager *m, const struct berth_device *devs,
+				 size_t n, struct berth_error *err);
+/* True when the manager does nothing (disabled driver, or rootless without
+ * permission). */
+bool cgroup_manager_is_disabled(const struct cgroup_manager *m);
+
+#endif

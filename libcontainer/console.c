@@ -1,0 +1,121 @@
+/* console.c - pty creation inside the container and the console-socket
+ * hand-over; the foreground proxy for `run -t`. */
+#include "console.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "sync.h"
+
+int console_setup_child(const struct berth_process *p, int *slave_fd, struct berth_error *err)
+{
+	_cleanup_close_ int master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+	int unlock = 0;
+
+	if (master < 0)
+		return berr_sys(err, errno, "open /dev/ptmx");
+	if (ioctl(master, TIOCSPTLCK, &unlock) < 0)
+		return berr_sys(err, errno, "unlock pty");
+	/* TIOCGPTPEER opens the peer through the master: no path to swap. */
+	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+	if (slave < 0)
+		return berr_sys(err, errno, "open pty peer");
+	if (p->has_console_size) {
+		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
+				     .ws_col = (unsigned short)p->console_width};
+		if (ioctl(slave, TIOCSWINSZ, &ws) < 0) {
+			close(slave);
+			return berr_sys(err, errno, "process.consoleSize: set window size");
+		}
+	}
+	if (setsid() < 0 || ioctl(slave, TIOCSCTTY, 0) < 0) {
+		close(slave);
+		return berr_sys(err, errno, "make the pty the controlling terminal");
+	}
+	for (int i = 0; i < 3; i++)
+		if (dup2(slave, i) < 0) {
+			close(slave);
+			return berr_sys(err, errno, "dup2 pty to fd %d", i);
+		}
+	*slave_fd = slave;
+	return steal_fd(&master);
+}
+
+int console_socket_connect(const char *socket_path, struct berth_error *err)
+{
+	struct sockaddr_un addr = {.sun_family = AF_UNIX};
+	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	if (sock < 0)
+		return berr_sys(err, errno, "console socket");
+	if (strlen(socket_path) >= sizeof(addr.sun_path))
+		return berr_set(err, "console socket path too long: %s", socket_path);
+	strcpy(addr.sun_path, socket_path);
+	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
+		return berr_sys(err, errno, "connect to console socket %s", socket_path);
+	return steal_fd(&sock);
+}
+
+int console_send_fd(int sock, int master, struct berth_error *err)
+{
+	char name[64] = "/dev/ptmx";
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov;
+	struct msghdr mh = {0};
+	int ptn;
+
+	if (ioctl(master, TIOCGPTN, &ptn) == 0)
+		snprintf(name, sizeof(name), "/dev/pts/%d", ptn);
+	iov.iov_base = name;
+	iov.iov_len = strlen(name);
+	memset(&ctl, 0, sizeof(ctl));
+	mh.msg_iov = &iov;
+	mh.msg_iovlen = 1;
+	mh.msg_control = ctl.buf;
+	mh.msg_controllen = sizeof(ctl.buf);
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &master, sizeof(int));
+	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+		return berr_sys(err, errno, "send pty master to console socket");
+	return 0;
+}
+
+int console_send_to_socket(const char *socket_path, int master, struct berth_error *err)
+{
+	_cleanup_close_ int sock = console_socket_connect(socket_path, err);
+
+	if (sock < 0)
+		return -1;
+	return console_send_fd(sock, master, err);
+}
+
+bool console_raw(struct termios *saved)
+{
+	struct termios t;
+
+	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &t) < 0)
+		return false;
+	*saved = t;
+	cfmakeraw(&t);
+	return tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0;
+}
+
+void console_restore(const struct termios *saved)
+{
+	tcsetattr(STDIN_FILENO, TCSANOW, saved);
+}

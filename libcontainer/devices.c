@@ -1,0 +1,214 @@
+/* devices.c - device nodes, /dev symlinks and the console inside the rootfs. */
+#include "devices.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "log.h"
+#include "mounts.h"
+#include "safepath.h"
+
+#define UNIX98_PTY_SLAVE_MAJOR_FIRST 136
+#define UNIX98_PTY_SLAVE_MAJOR_LAST  143
+
+static const struct berth_device default_devices[] = {
+    {.path = "/dev/null", .type = 'c', .major = 1, .minor = 3},
+    {.path = "/dev/zero", .type = 'c', .major = 1, .minor = 5},
+    {.path = "/dev/full", .type = 'c', .major = 1, .minor = 7},
+    {.path = "/dev/random", .type = 'c', .major = 1, .minor = 8},
+    {.path = "/dev/urandom", .type = 'c', .major = 1, .minor = 9},
+    {.path = "/dev/tty", .type = 'c', .major = 5, .minor = 0},
+};
+
+static const struct {
+	const char *target;
+	const char *path;
+} dev_symlinks[] = {
+    {"/proc/self/fd", "/dev/fd"},
+    {"/proc/self/fd/0", "/dev/stdin"},
+    {"/proc/self/fd/1", "/dev/stdout"},
+    {"/proc/self/fd/2", "/dev/stderr"},
+};
+
+static mode_t type_bits(char type)
+{
+	switch (type) {
+	case 'b':
+		return S_IFBLK;
+	case 'p':
+		return S_IFIFO;
+	default: /* 'c' and 'u' */
+		return S_IFCHR;
+	}
+}
+
+/* Where mknod is not allowed: bind the host's node of the same path, after
+ * checking it is the device the config names. */
+static int bind_host_device(int rootfd, const struct berth_device *d, struct berth_error *err)
+{
+	_cleanup_close_ int src = open(d->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (src < 0)
+		return berr_sys(err, errno, "open host %s", d->path);
+	if (fstat(src, &st) < 0)
+		return berr_sys(err, errno, "fstat host %s", d->path);
+	if ((st.st_mode & S_IFMT) != type_bits(d->type) ||
+	    (d->type != 'p' &&
+	     (major(st.st_rdev) != (unsigned)d->major || minor(st.st_rdev) != (unsigned)d->minor)))
+		return berr_set(err, "host %s is not device %c %lld:%lld", d->path, d->type,
+				(long long)d->major, (long long)d->minor);
+	_cleanup_close_ int dst = safepath_mkdir_p(rootfd, d->path, 0755, true, err);
+	if (dst < 0)
+		return -1;
+	if (fstat(dst, &st) < 0)
+		return berr_sys(err, errno, "fstat %s", d->path);
+	if (S_ISDIR(st.st_mode))
+		return berr_set(err, "%s is a directory", d->path);
+	_cleanup_close_ int tree = mounts_bind_fd(src, dst, false, NULL, NULL, err);
+	return tree < 0 ? -1 : 0;
+}
+
+static int make_node(int rootfd, const struct berth_device *d, struct berth_error *err)
+{
+	char name[NAME_MAX + 1];
+	_cleanup_close_ int dir = safepath_open_parent(rootfd, d->path, true, name, err);
+	mode_t mode = d->has_file_mode ? (d->file_mode & 07777) : 0666;
+	struct stat st;
+
+	if (dir < 0)
+		return -1;
+	/* the mode must be exact: the init is single-threaded, umask is ours */
+	mode_t old = umask(0);
+	int r = mknodat(dir, name, mode | type_bits(d->type),
+			makedev((unsigned)d->major, (unsigned)d->minor));
+	int e = errno;
+	umask(old);
+	if (r < 0 && e == EEXIST) {
+		/* runc leaves an existing node alone; it must not be a symlink */
+		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			return berr_sys(err, errno, "stat %s", d->path);
+		if (S_ISLNK(st.st_mode) || S_ISDIR(st.st_mode))
+			return berr_set(err, "%s exists and is not a device node", d->path);
+		return 0;
+	}
+	if (r < 0)
+		return berr_sys(err, e, "mknod %s", d->path);
+	if ((d->has_uid || d->has_gid) &&
+	    fchownat(dir, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
+		     AT_SYMLINK_NOFOLLOW) < 0)
+		return berr_sys(err, errno, "chown %s", d->path);
+	return 0;
+}
+
+static int create_device(int rootfd, const struct berth_device *d, bool in_userns,
+			 struct berth_error *err)
+{
+	int r = in_userns ? bind_host_device(rootfd, d, err) : make_node(rootfd, d, err);
+	return r < 0 ? berr_prefix(err, "device %s", d->path) : 0;
+}
+
+static int replace_symlink(int rootfd, const char *target, const char *path,
+			   struct berth_error *err)
+{
+	char name[NAME_MAX + 1];
+	_cleanup_close_ int dir = safepath_open_parent(rootfd, path, true, name, err);
+
+	if (dir < 0)
+		return -1;
+	if (symlinkat(target, dir, name) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return berr_sys(err, errno, "symlink %s", path);
+	/* /dev/ptmx made by mknod in an image: runc replaces it */
+	if (unlinkat(dir, name, 0) < 0 || symlinkat(target, dir, name) < 0)
+		return berr_sys(err, errno, "replace %s with a symlink", path);
+	return 0;
+}
+
+static bool overridden(const struct berth_linux *lx, const char *path)
+{
+	for (size_t i = 0; i < lx->n_devices; i++)
+		if (mounts_path_equal(lx->devices[i].path, path))
+			return true;
+	return false;
+}
+
+int devices_setup(int rootfd, const struct berth_linux *lx, bool dev_is_tmpfs, bool in_userns,
+		  struct berth_error *err)
+{
+	if (dev_is_tmpfs) {
+		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
+			if (!overridden(lx, default_devices[i].path) &&
+			    create_device(rootfd, &default_devices[i], in_userns, err) < 0)
+				return -1;
+	}
+	for (size_t i = 0; i < lx->n_devices; i++)
+		if (create_device(rootfd, &lx->devices[i], in_userns, err) < 0)
+			return -1;
+	if (!dev_is_tmpfs)
+		return 0;
+	if (replace_symlink(rootfd, "pts/ptmx", "/dev/ptmx", err) < 0)
+		return -1;
+	for (size_t i = 0; i < sizeof(dev_symlinks) / sizeof(dev_symlinks[0]); i++) {
+		char name[NAME_MAX + 1];
+		_cleanup_close_ int dir =
+		    safepath_open_parent(rootfd, dev_symlinks[i].path, true, name, err);
+		if (dir < 0)
+			return -1;
+		if (symlinkat(dev_symlinks[i].target, dir, name) < 0 && errno != EEXIST)
+			return berr_sys(err, errno, "symlink %s", dev_symlinks[i].path);
+	}
+	/* /dev/core only where the kernel has /proc/kcore, as runc */
+	if (access("/proc/kcore", F_OK) == 0) {
+		char name[NAME_MAX + 1];
+		_cleanup_close_ int dir =
+		    safepath_open_parent(rootfd, "/dev/core", true, name, err);
+		if (dir < 0)
+			return -1;
+		if (symlinkat("/proc/kcore", dir, name) < 0 && errno != EEXIST)
+			return berr_sys(err, errno, "symlink /dev/core");
+	}
+	return 0;
+}
+
+int devices_bind_console(int rootfd, int console_fd, struct berth_error *err)
+{
+	struct statfs sfs;
+	struct stat st, pts;
+
+	if (fstatfs(console_fd, &sfs) < 0 || fstat(console_fd, &st) < 0)
+		return berr_sys(err, errno, "console: fstat");
+	if (sfs.f_type != DEVPTS_SUPER_MAGIC || !S_ISCHR(st.st_mode) ||
+	    major(st.st_rdev) < UNIX98_PTY_SLAVE_MAJOR_FIRST ||
+	    major(st.st_rdev) > UNIX98_PTY_SLAVE_MAJOR_LAST)
+		return berr_set(err, "console: fd %d is not a devpts pty slave", console_fd);
+	/* the pty must belong to the container's own devpts instance */
+	_cleanup_close_ int ptsfd = safepath_open(rootfd, "/dev/pts", O_PATH | O_DIRECTORY, err);
+	if (ptsfd >= 0) {
+		if (fstatfs(ptsfd, &sfs) < 0 || fstat(ptsfd, &pts) < 0)
+			return berr_sys(err, errno, "console: fstat /dev/pts");
+		if (sfs.f_type == DEVPTS_SUPER_MAGIC && pts.st_dev != st.st_dev)
+			return berr_set(err, "console: the pty is not on the container's /dev/pts");
+	}
+	_cleanup_close_ int dst = safepath_mkdir_p(rootfd, "/dev/console", 0755, true, err);
+	if (dst < 0)
+		return berr_prefix(err, "console");
+	if (fstat(dst, &st) < 0)
+		return berr_sys(err, errno, "console: fstat /dev/console");
+	if (S_ISDIR(st.st_mode) || S_ISLNK(st.st_mode))
+		return berr_set(err, "console: /dev/console is a %s",
+				S_ISDIR(st.st_mode) ? "directory" : "symlink");
+	_cleanup_close_ int tree = mounts_bind_fd(console_fd, dst, false, NULL, NULL, err);
+	if (tree < 0)
+		return berr_prefix(err, "console: bind the pty on /dev/console");
+	return 0;
+}

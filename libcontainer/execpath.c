@@ -1,0 +1,93 @@
+/* execpath.c - args[0] lookup in the container's PATH, and the NULL-
+ * terminated argv/envp that execve wants. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "process.h"
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+static const char *env_path(const struct berth_process *p)
+{
+	for (size_t i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], "PATH=", 5) == 0)
+			return p->env[i] + 5;
+	return DEFAULT_PATH;
+}
+
+static bool is_executable(const char *path, int *why)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0) {
+		*why = errno;
+		return false;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = EACCES;
+		return false;
+	}
+	if (access(path, X_OK) < 0) {
+		*why = errno;
+		return false;
+	}
+	return true;
+}
+
+static char **null_terminated(char **v, size_t n)
+{
+	char **out = calloc(n + 1, sizeof(char *));
+
+	if (!out)
+		return NULL;
+	memcpy(out, v, n * sizeof(char *));
+	return out;
+}
+
+int process_resolve_exec(struct process_ctx *ctx, char *buf, size_t len, struct berth_error *err)
+{
+	const struct berth_process *p = ctx->proc;
+	const char *name;
+	int why = ENOENT;
+
+	if (p->n_args == 0 || !p->args[0] || !*p->args[0])
+		return berr_set(err, "process.args: must not be empty");
+	name = p->args[0];
+	ctx->argv = null_terminated(p->args, p->n_args);
+	ctx->envp = null_terminated(p->env, p->n_env);
+	if (!ctx->argv || !ctx->envp)
+		return berr_sys(err, ENOMEM, "allocate argv");
+	if (strchr(name, '/')) {
+		if (!is_executable(name, &why))
+			return berr_sys(err, why, "exec: \"%s\"", name);
+		snprintf(buf, len, "%s", name);
+		ctx->exec_path = buf;
+		return 0;
+	}
+	const char *path = env_path(p);
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t dlen = colon ? (size_t)(colon - path) : strlen(path);
+		int w =
+		    snprintf(buf, len, "%.*s/%s", (int)(dlen ? dlen : 1), dlen ? path : ".", name);
+		if (w > 0 && (size_t)w < len) {
+			int e = 0;
+			if (is_executable(buf, &e)) {
+				ctx->exec_path = buf;
+				return 0;
+			}
+			if (e == EACCES)
+				why = EACCES;
+		}
+		if (!colon)
+			break;
+		path = colon + 1;
+	}
+	if (why == EACCES)
+		return berr_sys(err, EACCES, "exec: \"%s\"", name);
+	return berr_set(err, "exec: \"%s\": executable file not found in $PATH", name);
+}

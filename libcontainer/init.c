@@ -1,0 +1,234 @@
+/* init.c - the container init's sequence, one call per step. */
+#include "init.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "console.h"
+#include "namespaces.h"
+#include "process.h"
+#include "procfs.h"
+#include "rootfs.h"
+#include "sync.h"
+
+struct init_state {
+	const struct init_config *cfg;
+	struct berth_error err;
+	int procfd;
+	bool parent_gone;		       /* after READY nobody reads sync_fd */
+	char state_json[SYNC_PAYLOAD_MAX + 1]; /* for the hooks run in here */
+};
+
+static int become_ns_root(const struct init_config *cfg, struct berth_error *err)
+{
+	struct sync_msg msg;
+
+	if (!cfg->new_userns)
+		return 0;
+	if (sync_send(cfg->sync_fd, SYNC_MAPS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
+	    sync_expect(cfg->sync_fd, SYNC_MAPS_DONE, &msg, err) < 0)
+		return -1;
+	/* Our host uid 0 is unmapped in the new namespace: become its root. */
+	if (setresgid(0, 0, 0) < 0)
+		return berr_sys(err, errno, "setresgid to root of the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		return berr_sys(err, errno, "setresuid to root of the user namespace");
+	return 0;
+}
+
+static int set_names(const struct berth_spec *spec, struct berth_error *err)
+{
+	bool uts = berth_spec_namespace(spec, BERTH_NS_UTS) != NULL;
+
+	if ((spec->hostname && *spec->hostname) || (spec->domainname && *spec->domainname)) {
+		if (!uts)
+			return berr_set(err,
+					"unable to set hostname without a private UTS namespace");
+	}
+	if (spec->hostname && *spec->hostname &&
+	    sethostname(spec->hostname, strlen(spec->hostname)) < 0)
+		return berr_sys(err, errno, "hostname: sethostname \"%s\"", spec->hostname);
+	if (spec->domainname && *spec->domainname &&
+	    setdomainname(spec->domainname, strlen(spec->domainname)) < 0)
+		return berr_sys(err, errno, "domainname: setdomainname \"%s\"", spec->domainname);
+	return 0;
+}
+
+static int write_sysctls(const struct berth_spec *spec, int procfd, struct berth_error *err)
+{
+	char rel[512];
+
+	for (size_t i = 0; i < spec->linux_.n_sysctl; i++) {
+		const struct berth_kv *kv = &spec->linux_.sysctl[i];
+		int w = snprintf(rel, sizeof(rel), "sys/%s", kv->key);
+		if (w < 0 || (size_t)w >= sizeof(rel) || strstr(kv->key, ".."))
+			return berr_set(err, "linux.sysctl.%s: invalid key", kv->key);
+		for (char *c = rel + 4; *c; c++)
+			if (*c == '.')
+				*c = '/';
+		if (procfs_write(procfd, rel, kv->value, err) < 0)
+			return berr_prefix(err, "linux.sysctl.%s", kv->key);
+	}
+	return 0;
+}
+
+static int setup_console(const struct init_config *cfg, struct berth_error *err)
+{
+	int slave = -1;
+	int master;
+
+	if (!cfg->spec->has_process || !cfg->spec->process.terminal)
+		return 0;
+	master = console_setup_child(&cfg->spec->process, &slave, err);
+	if (master < 0)
+		return -1;
+	int rc = sync_send(cfg->sync_fd, SYNC_PTY_MASTER, 0, NULL, 0, master, err);
+	close(master);
+	if (rc == 0 && rootfs_bind_console(slave, err) < 0)
+		rc = -1;
+	close(slave);
+	return rc;
+}
+
+int init_prepare_fds(int preserve_fds, struct berth_error *err)
+{
+	unsigned first_closed = 3 + (unsigned)preserve_fds;
+
+	for (int fd = 3; fd < 3 + preserve_fds; fd++)
+		if (fcntl(fd, F_SETFD, 0) < 0)
+			return berr_sys(err, errno, "preserve-fds: fd %d", fd);
+	if (syscall(SYS_close_range, first_closed, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return berr_sys(err, errno, "mark fds close-on-exec");
+	return 0;
+}
+
+static int wait_for_start(const struct init_config *cfg, struct berth_error *err)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(cfg->start_fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	if (n != 1)
+		return berr_sys(err, n < 0 ? errno : EPIPE, "wait for start");
+	close(cfg->start_fd);
+	return 0;
+}
+
+static int before_pivot(void *arg, struct berth_error *err)
+{
+	struct init_state *st = arg;
+	const struct init_config *cfg = st->cfg;
+	const struct berth_hooks *h = &cfg->spec->hooks;
+	struct sync_msg msg;
+
+	if (!(h->prestart.n || h->create_runtime.n || h->create_container.n ||
+	      h->start_container.n))
+		return 0;
+	if (sync_send(cfg->sync_fd, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
+	    sync_expect(cfg->sync_fd, SYNC_HOOKS_DONE, &msg, err) < 0)
+		return -1;
+	memcpy(st->state_json, msg.payload, msg.len + 1);
+	if (h->create_container.n && cfg->run_hooks)
+		return cfg->run_hooks(&h->create_container, "createContainer", st->state_json, err);
+	return 0;
+}
+
+static int init_steps(struct init_state *st)
+{
+	const struct init_config *cfg = st->cfg;
+	const struct berth_spec *spec = cfg->spec;
+	struct berth_error *err = &st->err;
+	char exec_buf[4096];
+
+	if (become_ns_root(cfg, err) < 0)
+		return -1;
+	if (ns_has_joins(spec) && ns_join_paths(spec, true, err) < 0)
+		return -1;
+	struct rootfs_config rc = {
+	    .spec = spec,
+	    .rootfs = cfg->rootfs,
+	    .no_pivot = cfg->no_pivot,
+	    .in_userns = cfg->new_userns || (berth_spec_namespace(spec, BERTH_NS_USER) != NULL),
+	    .console_fd = -1,
+	    .before_pivot = before_pivot,
+	    .before_pivot_arg = st,
+	};
+	/* Before the mounts make /proc/sys read-only; the net and ipc keys
+	 * follow the writer's namespaces, which are the container's already. */
+	if (write_sysctls(spec, cfg->host_procfd, err) < 0)
+		return -1;
+	if (rootfs_setup(&rc, err) < 0)
+		return -1;
+	close(cfg->host_procfd);
+	if (set_names(spec, err) < 0)
+		return -1;
+	st->procfd = procfs_open(err);
+	if (st->procfd < 0)
+		return berr_prefix(err, "open the container's /proc");
+	if (setup_console(cfg, err) < 0 ||
+	    process_set_personality(&spec->linux_.personality, err) < 0 ||
+	    init_prepare_fds(cfg->preserve_fds, err) < 0)
+		return -1;
+	struct process_ctx pc = {
+	    .proc = &spec->process,
+	    .caps = cfg->caps,
+	    .seccomp = cfg->seccomp,
+	    .keyring_name = cfg->keyring_name,
+	    .setgroups_allowed = !rc.in_userns || geteuid() == 0,
+	    .sync_fd = cfg->sync_fd,
+	    .procfd = st->procfd,
+	};
+	if (process_resolve_exec(&pc, exec_buf, sizeof(exec_buf), err) < 0 ||
+	    process_setup(&pc, err) < 0)
+		return -1;
+	/* The parent exits after READY: the init must outlive it. */
+	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
+		return berr_sys(err, errno, "clear parent-death signal");
+	if (sync_send(cfg->sync_fd, SYNC_READY, 0, NULL, 0, -1, err) < 0)
+		return -1;
+	close(cfg->sync_fd);
+	st->parent_gone = true;
+	if (wait_for_start(cfg, err) < 0)
+		return -1;
+	if (spec->hooks.start_container.n && cfg->run_hooks &&
+	    cfg->run_hooks(&spec->hooks.start_container, "startContainer", st->state_json, err) < 0)
+		return -1;
+	return process_exec(&pc, err);
+}
+
+void init_run(const struct init_config *cfg)
+{
+	struct init_state st = {.cfg = cfg, .procfd = -1};
+	sigset_t none;
+
+	/* The parent blocks signals to forward them; the workload must not inherit that. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (size_t i = 0; i < sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]); i++)
+		if (cfg->parent_fds[i] >= 0)
+			close(cfg->parent_fds[i]);
+	/* Not dumpable: nothing in the container may ptrace us or open our
+	 * /proc/<pid>/exe (berth's binary) before we execve (CVE-2016-9962). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+		berr_sys(&st.err, errno, "prctl PR_SET_DUMPABLE");
+	} else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+		berr_sys(&st.err, errno, "set parent-death signal");
+	} else if (init_steps(&st) == 0) {
+		_exit(0); /* not reached: process_exec returns only on failure */
+	}
+	/* Before READY the parent reads this; after it, stderr is all we have. */
+	if (st.parent_gone)
+		dprintf(STDERR_FILENO, "berth: %s\n", st.err.msg);
+	else
+		sync_send_error(cfg->sync_fd, &st.err);
+	_exit(st.err.errnum == ENOENT ? 127 : 1);
+}

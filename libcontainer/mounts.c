@@ -1,0 +1,845 @@
+/* mounts.c - one "mounts" entry: resolve the destination inside the rootfs,
+ * mount the filesystem or clone the bind source onto the checked fd, then
+ * apply recursive attributes, propagation and tmpcopyup. cgroup mounts are
+ * their own section below (they show the container's own cgroups). */
+#include "mounts.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "log.h"
+#include "mount_options.h"
+#include "procfs.h"
+#include "safepath.h"
+
+#define MS_PROPAGATION (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
+
+bool mounts_path_equal(const char *a, const char *b)
+{
+	for (;;) {
+		while (*a == '/' && (a[1] == '/' || a[1] == '\0'))
+			a++;
+		while (*b == '/' && (b[1] == '/' || b[1] == '\0'))
+			b++;
+		if (*a != *b)
+			return false;
+		if (*a == '\0')
+			return true;
+		a++;
+		b++;
+	}
+}
+
+static bool path_has_prefix(const char *path, const char *dir)
+{
+	/* "/proc/x" has prefix "/proc"; repeated slashes are folded first */
+	char norm[PATH_MAX];
+	size_t j = 0;
+
+	for (size_t i = 0; path[i] && j < sizeof(norm) - 1; i++)
+		if (!(path[i] == '/' && j > 0 && norm[j - 1] == '/'))
+			norm[j++] = path[i];
+	norm[j] = '\0';
+	size_t l = strlen(dir);
+	return strncmp(norm, dir, l) == 0 && norm[l] == '/';
+}
+
+/* ---- MS_* flags to mount_setattr attributes ---- */
+
+static void flags_to_attr(unsigned long set, unsigned long clear, struct mount_attr *a)
+{
+	static const struct {
+		unsigned long ms;
+		uint64_t attr;
+	} map[] = {
+	    {MS_RDONLY, MOUNT_ATTR_RDONLY},	    {MS_NOSUID, MOUNT_ATTR_NOSUID},
+	    {MS_NODEV, MOUNT_ATTR_NODEV},	    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
+	    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
+	};
+
+	memset(a, 0, sizeof(*a));
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		if (set & map[i].ms)
+			a->attr_set |= map[i].attr;
+		else if (clear & map[i].ms)
+			a->attr_clr |= map[i].attr;
+	}
+	/* atime is one mode, set only with the whole mask cleared */
+	if (set & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
+		a->attr_clr |= MOUNT_ATTR__ATIME;
+		a->attr_set |= (set & MS_NOATIME)	? MOUNT_ATTR_NOATIME
+			       : (set & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
+							: MOUNT_ATTR_RELATIME;
+	}
+}
+
+static bool attr_empty(const struct mount_attr *a)
+{
+	return !a->attr_set && !a->attr_clr && !a->propagation;
+}
+
+/* In a user namespace nosuid/nodev/noexec/atime of a mount owned by an
+ * outer namespace are locked: asking to clear them fails with EPERM. runc
+ * keeps them (read via statvfs); so do we, by not clearing them. */
+static void keep_locked_flags(int srcfd, struct mount_attr *a)
+{
+	struct statvfs sv;
+
+	if (fstatvfs(srcfd, &sv) < 0)
+		return;
+	if (sv.f_flag & ST_NOSUID)
+		a->attr_clr &= ~(uint64_t)MOUNT_ATTR_NOSUID;
+	if (sv.f_flag & ST_NODEV)
+		a->attr_clr &= ~(uint64_t)MOUNT_ATTR_NODEV;
+	if (sv.f_flag & ST_NOEXEC)
+		a->attr_clr &= ~(uint64_t)MOUNT_ATTR_NOEXEC;
+	if (sv.f_flag & (ST_NOATIME | ST_RELATIME)) {
+		if (a->attr_clr & MOUNT_ATTR__ATIME) {
+			a->attr_clr &= ~(uint64_t)MOUNT_ATTR__ATIME;
+			a->attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
+		}
+	}
+}
+
+int mounts_bind_fd(int srcfd, int dstfd, bool recursive, const struct mount_attr *attr,
+		   const struct mount_attr *attr_rec, struct berth_error *err)
+{
+	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
+	_cleanup_close_ int tree = -1;
+
+	if (recursive)
+		flags |= AT_RECURSIVE;
+	tree = open_tree(srcfd, "", flags);
+	if (tree < 0)
+		return berr_sys(err, errno, "clone the bind source");
+	if (attr_rec && !attr_empty(attr_rec) &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, (struct mount_attr *)attr_rec,
+			  sizeof(*attr_rec)) < 0)
+		return berr_sys(err, errno, "set recursive mount attributes");
+	if (attr && !attr_empty(attr) &&
+	    mount_setattr(tree, "", AT_EMPTY_PATH, (struct mount_attr *)attr, sizeof(*attr)) < 0)
+		return berr_sys(err, errno, "set mount attributes");
+	if (move_mount(tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return berr_sys(err, errno, "attach the bind mount");
+	return steal_fd(&tree);
+}
+
+int mounts_tmpfs_fd(int dstfd, uint64_t attrs, const char *data, struct berth_error *err)
+{
+	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	_cleanup_close_ int mnt = -1;
+	_cleanup_free_ char *copy = NULL;
+
+	if (fs < 0)
+		return berr_sys(err, errno, "fsopen tmpfs");
+	if (data) {
+		copy = strdup(data);
+		if (!copy)
+			return berr_sys(err, ENOMEM, "tmpfs options");
+		char *save = NULL;
+		for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+			char *eq = strchr(o, '=');
+			int r;
+			if (eq) {
+				*eq = '\0';
+				r = fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0);
+			} else {
+				r = fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0);
+			}
+			if (r < 0)
+				return berr_sys(err, errno, "tmpfs option %s", o);
+		}
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return berr_sys(err, errno, "create tmpfs");
+	mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt < 0)
+		return berr_sys(err, errno, "fsmount tmpfs");
+	if (move_mount(mnt, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return berr_sys(err, errno, "attach tmpfs");
+	return steal_fd(&mnt);
+}
+
+static int set_propagation(int mntfd, const struct mount_opts *o, struct berth_error *err)
+{
+	for (size_t i = 0; i < o->n_propagation; i++) {
+		unsigned long p = o->propagation[i];
+		struct mount_attr a = {.propagation = p & MS_PROPAGATION};
+		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), &a,
+				  sizeof(a)) < 0)
+			return berr_sys(err, errno, "set mount propagation");
+	}
+	return 0;
+}
+
+/* ---- idmapped mounts ---- */
+
+/* A user namespace holding the mount's uidMappings/gidMappings: a child
+ * unshares CLONE_NEWUSER and waits, its maps are written through procfs, its
+ * ns/user opened, and it is reaped. */
+static int idmap_userns(const struct berth_mount *m, struct berth_error *err)
+{
+	int ready[2], release[2];
+	char buf[4096], rel[64], c;
+	pid_t pid;
+	int nsfd = -1, procfd = -1, piddir = -1;
+
+	if (!m->n_uid_mappings || !m->n_gid_mappings)
+		return berr_set(err, "idmap needs uidMappings and gidMappings");
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return berr_sys(err, errno, "pipe");
+	if (pipe2(release, O_CLOEXEC) < 0) {
+		close(ready[0]);
+		close(ready[1]);
+		return berr_sys(err, errno, "pipe");
+	}
+	pid = fork();
+	if (pid < 0) {
+		berr_sys(err, errno, "fork");
+		close(release[1]);
+		goto close_rest;
+	}
+	if (pid == 0) {
+		close(ready[0]);
+		close(release[1]);
+		/* report "y<pid>": the pid as /proc names it, which differs from
+		 * fork()'s when we are in a new pid namespace and /proc is the host's */
+		char msg[32] = "n";
+		ssize_t l = -1;
+		if (unshare(CLONE_NEWUSER) == 0) {
+			l = readlink("/proc/self", msg + 1, sizeof(msg) - 2);
+			msg[0] = 'y';
+		}
+		msg[l > 0 ? l + 1 : 1] = '\0';
+		if (write(ready[1], msg, strlen(msg)) < 0)
+			_exit(1);
+		/* wait until the parent is done (it closes its end) */
+		while (read(release[0], &c, 1) < 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(ready[1]);
+	ready[1] = -1;
+	close(release[0]);
+	release[0] = -1;
+
+	char msg[32];
+	ssize_t l = read(ready[0], msg, sizeof(msg) - 1);
+	if (l < 2 || msg[0] != 'y') {
+		berr_set(err, "the idmap helper could not unshare a user namespace");
+		goto out;
+	}
+	msg[l] = '\0';
+	const char *procpid = msg + 1;
+	procfd = procfs_open(err);
+	if (procfd < 0)
+		goto out;
+	for (int pass = 0; pass < 2; pass++) {
+		const struct berth_id_mapping *map = pass ? m->gid_mappings : m->uid_mappings;
+		size_t n = pass ? m->n_gid_mappings : m->n_uid_mappings;
+		size_t off = 0;
+		for (size_t i = 0; i < n && off < sizeof(buf); i++)
+			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n",
+						map[i].container_id, map[i].host_id, map[i].size);
+		if (off >= sizeof(buf)) {
+			berr_set(err, "mappings too long");
+			goto out;
+		}
+		snprintf(rel, sizeof(rel), "%s/%s", procpid, pass ? "gid_map" : "uid_map");
+		if (procfs_write(procfd, rel, buf, err) < 0)
+			goto out;
+	}
+	/* ns/user is a magic link: open it from the checked <pid> directory */
+	snprintf(rel, sizeof(rel), "%s", procpid);
+	piddir = procfs_openat(procfd, rel, O_PATH | O_DIRECTORY, err);
+	if (piddir < 0)
+		goto out;
+	nsfd = openat(piddir, "ns/user", O_RDONLY | O_CLOEXEC);
+	if (nsfd < 0) {
+		berr_sys(err, errno, "open the idmap user namespace");
+		goto out;
+	}
+	struct statfs sfs;
+	if (fstatfs(nsfd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
+		close(nsfd);
+		nsfd = -1;
+		berr_set(err, "ns/user is not an nsfs file");
+	}
+out:
+	if (piddir >= 0)
+		close(piddir);
+	if (procfd >= 0)
+		close(procfd);
+	close(release[1]);
+	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+		;
+close_rest:
+	if (ready[0] >= 0)
+		close(ready[0]);
+	if (ready[1] >= 0)
+		close(ready[1]);
+	if (release[0] >= 0)
+		close(release[0]);
+	return nsfd;
+}
+
+/* ---- tmpcopyup ---- */
+
+static int copy_data(int from, int to)
+{
+	for (;;) {
+		ssize_t n = sendfile(to, from, NULL, 1 << 20);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			return 0;
+	}
+}
+
+/* Copy the directory tree `src` into `dst` (both directory fds), keeping
+ * types, modes and owners. Names are created with *at() on dst only. */
+static int copy_tree(int src, int dst, int depth)
+{
+	_cleanup_close_ int rd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+	struct dirent *de;
+	int rc = 0;
+
+	if (rd < 0 || depth > 64)
+		return -1;
+	d = fdopendir(rd);
+	if (!d)
+		return -1;
+	rd = -1;
+	while (rc == 0 && (de = readdir(d))) {
+		const char *n = de->d_name;
+		struct stat st;
+		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+			rc = -1;
+			break;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			if (mkdirat(dst, n, st.st_mode & 07777) < 0 && errno != EEXIST) {
+				rc = -1;
+				break;
+			}
+			_cleanup_close_ int s =
+			    openat(dirfd(d), n, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int t =
+			    openat(dst, n, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (s < 0 || t < 0 || copy_tree(s, t, depth + 1) < 0)
+				rc = -1;
+		} else if (S_ISREG(st.st_mode)) {
+			_cleanup_close_ int s =
+			    openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+			_cleanup_close_ int t =
+			    openat(dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+				   st.st_mode & 07777);
+			if (s < 0 || t < 0 || copy_data(s, t) < 0)
+				rc = -1;
+		} else if (S_ISLNK(st.st_mode)) {
+			char target[PATH_MAX];
+			ssize_t l = readlinkat(dirfd(d), n, target, sizeof(target) - 1);
+			if (l < 0) {
+				rc = -1;
+				break;
+			}
+			target[l] = '\0';
+			if (symlinkat(target, dst, n) < 0)
+				rc = -1;
+		} else if (mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
+			rc = -1;
+		}
+		if (rc == 0 && fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    errno != EINVAL && errno != EPERM)
+			rc = -1;
+		if (rc == 0 && !S_ISLNK(st.st_mode) && fchmodat(dst, n, st.st_mode & 07777, 0) < 0)
+			rc = -1;
+	}
+	closedir(d);
+	return rc;
+}
+
+static int tmpcopyup(int lowerfd, int mntfd, struct berth_error *err)
+{
+	struct stat st;
+
+	if (copy_tree(lowerfd, mntfd, 0) < 0)
+		return berr_sys(err, errno, "tmpcopyup");
+	/* the tmpfs root takes the mode and owner of the directory it covers */
+	if (fstat(lowerfd, &st) == 0) {
+		_cleanup_close_ int rd = openat(mntfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (rd < 0 || fchmod(rd, st.st_mode & 07777) < 0 ||
+		    (fchown(rd, st.st_uid, st.st_gid) < 0 && errno != EPERM && errno != EINVAL))
+			return berr_sys(err, errno, "tmpcopyup: set the root's mode");
+	}
+	return 0;
+}
+
+/* ---- /proc destinations ---- */
+
+/* runc's list of /proc files a bind may cover (lxcfs and the like). */
+static bool proc_dest_allowed(const char *dest)
+{
+	static const char *const allowed[] = {
+	    "/proc/cpuinfo",
+	    "/proc/diskstats",
+	    "/proc/meminfo",
+	    "/proc/stat",
+	    "/proc/swaps",
+	    "/proc/uptime",
+	    "/proc/loadavg",
+	    "/proc/slabinfo",
+	    "/proc/pressure/cpu",
+	    "/proc/pressure/io",
+	    "/proc/pressure/memory",
+	    "/proc/net/dev",
+	    "/proc/sys/kernel/ns_last_pid",
+	};
+	for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+		if (mounts_path_equal(dest, allowed[i]))
+			return true;
+	return false;
+}
+
+/* A mount on something inside a procfs can hide or redirect what berth and
+ * the LSMs rely on (CVE-2019-16884): only procfs itself may go there, and
+ * binds only onto the allowed files. */
+static int check_proc_dest(int dstfd, const char *dest, const char *type, struct berth_error *err)
+{
+	struct statfs sfs;
+
+	if (fstatfs(dstfd, &sfs) < 0)
+		return berr_sys(err, errno, "fstatfs destination");
+	bool on_proc = sfs.f_type == PROC_SUPER_MAGIC || path_has_prefix(dest, "/proc");
+	if (!on_proc)
+		return 0;
+	if (type && strcmp(type, "proc") == 0)
+		return 0;
+	if (proc_dest_allowed(dest))
+		return 0;
+	return berr_set(err, "%s is inside /proc: refusing to mount over it", dest);
+}
+
+static int check_not_root(int rootfd, int dstfd, const char *dest, struct berth_error *err)
+{
+	struct stat a, b;
+
+	if (fstat(rootfd, &a) < 0 || fstat(dstfd, &b) < 0)
+		return berr_sys(err, errno, "fstat destination");
+	if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+		return berr_set(err, "destination %s resolves to the rootfs itself", dest);
+	return 0;
+}
+
+/* ---- bind ---- */
+
+static int copy_symlink(int rootfd, int srcfd, const char *dest, struct berth_error *err)
+{
+	char target[PATH_MAX], name[NAME_MAX + 1];
+	ssize_t n = readlinkat(srcfd, "", target, sizeof(target) - 1);
+
+	if (n < 0)
+		return berr_sys(err, errno, "readlink source");
+	target[n] = '\0';
+	_cleanup_close_ int dir = safepath_open_parent(rootfd, dest, true, name, err);
+	if (dir < 0)
+		return -1;
+	if (symlinkat(target, dir, name) < 0 && errno != EEXIST)
+		return berr_sys(err, errno, "symlink %s", dest);
+	return 0;
+}
+
+static int open_dest(const struct mounts_ctx *ctx, const char *dest, bool is_dir, bool nofollow,
+		     struct berth_error *err)
+{
+	_cleanup_close_ int fd = safepath_mkdir_p(ctx->rootfd, dest, 0755, !is_dir, err);
+	struct stat st;
+
+	if (fd < 0)
+		return -1;
+	if (nofollow) {
+		/* the last component itself, not what it points to */
+		close(fd);
+		fd = safepath_open(ctx->rootfd, dest, O_PATH | O_NOFOLLOW, err);
+		if (fd < 0)
+			return -1;
+	}
+	if (fstat(fd, &st) < 0)
+		return berr_sys(err, errno, "fstat %s", dest);
+	if (is_dir && !S_ISDIR(st.st_mode))
+		return berr_set(err, "%s is not a directory%s", dest,
+				S_ISLNK(st.st_mode) ? " (a symlink)" : "");
+	if (!is_dir && S_ISDIR(st.st_mode))
+		return berr_set(err, "%s is a directory but the source is not", dest);
+	if (check_not_root(ctx->rootfd, fd, dest, err) < 0)
+		return -1;
+	return steal_fd(&fd);
+}
+
+static int do_bind(const struct mounts_ctx *ctx, const struct berth_mount *m,
+		   const struct mount_opts *o, struct berth_error *err)
+{
+	bool src_nofollow = o->extensions & MOPT_EXT_SRC_NOFOLLOW;
+	_cleanup_close_ int src = -1, dst = -1, tree = -1, userns = -1;
+	struct mount_attr attr, attr_rec = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
+	struct stat st;
+
+	if (!m->source)
+		return berr_set(err, "bind mount without a source");
+	src = open(m->source, O_PATH | O_CLOEXEC | (src_nofollow ? O_NOFOLLOW : 0));
+	if (src < 0 && errno == ELOOP && (o->extensions & MOPT_EXT_COPY_SYMLINK))
+		src = open(m->source, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (src < 0)
+		return berr_sys(err, errno, "open source %s", m->source);
+	if (fstat(src, &st) < 0)
+		return berr_sys(err, errno, "fstat source %s", m->source);
+	if (S_ISLNK(st.st_mode) && (o->extensions & MOPT_EXT_COPY_SYMLINK))
+		return copy_symlink(ctx->rootfd, src, m->destination, err);
+
+	dst = open_dest(ctx, m->destination, S_ISDIR(st.st_mode),
+			o->extensions & MOPT_EXT_DST_NOFOLLOW, err);
+	if (dst < 0)
+		return -1;
+	if (check_proc_dest(dst, m->destination, NULL, err) < 0)
+		return -1;
+
+	flags_to_attr(o->flags, o->clear, &attr);
+	if (ctx->in_userns)
+		keep_locked_flags(src, &attr);
+	if (o->extensions & (MOPT_EXT_IDMAP | MOPT_EXT_RIDMAP)) {
+		userns = idmap_userns(m, err);
+		if (userns < 0)
+			return berr_prefix(err, "idmap");
+		struct mount_attr *target = (o->extensions & MOPT_EXT_RIDMAP) ? &attr_rec : &attr;
+		target->attr_set |= MOUNT_ATTR_IDMAP;
+		target->userns_fd = (uint64_t)userns;
+	}
+	tree = mounts_bind_fd(src, dst, o->flags & MS_REC, &attr, &attr_rec, err);
+	if (tree < 0)
+		return -1;
+	return set_propagation(tree, o, err);
+}
+
+/* ---- cgroup ---- */
+
+struct cg_line {
+	char *ctrls; /* "cpu,cpuacct", "name=systemd", "" for the unified hierarchy */
+	char *path;
+};
+
+/* The host mount (mountpoint and the cgroup root it shows) of a hierarchy. */
+static int find_cgroup_mount(const char *ctrls, char *mp, size_t mplen, char *root, size_t rootlen)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+	bool v2 = ctrls[0] == '\0';
+
+	if (!f)
+		return -1;
+	while (getline(&line, &cap, f) > 0) {
+		char r[PATH_MAX], m[PATH_MAX], fstype[64], super[1024];
+		char *sep = strstr(line, " - ");
+		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) != 2 ||
+		    sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
+			continue;
+		if (v2 != (strcmp(fstype, "cgroup2") == 0) ||
+		    (!v2 && strcmp(fstype, "cgroup") != 0))
+			continue;
+		if (!v2) {
+			/* every controller of the line must be in the super options */
+			bool all = true;
+			_cleanup_free_ char *dup = strdup(ctrls);
+			char *save = NULL;
+			if (!dup)
+				return -1;
+			for (char *c = strtok_r(dup, ",", &save); c;
+			     c = strtok_r(NULL, ",", &save)) {
+				char pat[128];
+				snprintf(pat, sizeof(pat), ",%s,", c);
+				char sup[1100];
+				snprintf(sup, sizeof(sup), ",%s,", super);
+				if (!strstr(sup, pat))
+					all = false;
+			}
+			if (!all)
+				continue;
+		}
+		snprintf(mp, mplen, "%s", m);
+		snprintf(root, rootlen, "%s", r);
+		return 0;
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static int read_cgroup_lines(struct cg_line **out, size_t *n, struct berth_error *err)
+{
+	char buf[8192];
+	struct cg_line *lines = NULL;
+	size_t count = 0;
+
+	if (procfs_read(-1, "self/cgroup", buf, sizeof(buf), err) < 0)
+		return -1;
+	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		char *c1 = strchr(l, ':');
+		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+		if (!c2)
+			continue;
+		*c2 = '\0';
+		struct cg_line *nl = realloc(lines, (count + 1) * sizeof(*nl));
+		if (!nl)
+			break;
+		lines = nl;
+		lines[count].ctrls = strdup(c1 + 1);
+		lines[count].path = strdup(c2 + 1);
+		count++;
+	}
+	*out = lines;
+	*n = count;
+	return 0;
+}
+
+static void free_cgroup_lines(struct cg_line *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(l[i].ctrls);
+		free(l[i].path);
+	}
+	free(l);
+}
+
+/* Bind the container's own cgroup directory of one hierarchy. */
+static int bind_own_cgroup(const char *ctrls, const char *path, int dstfd,
+			   const struct mount_attr *attr, struct berth_error *err)
+{
+	char mp[PATH_MAX], root[PATH_MAX], host[PATH_MAX * 2];
+
+	if (find_cgroup_mount(ctrls, mp, sizeof(mp), root, sizeof(root)) < 0)
+		return berr_sys(err, errno, "find the host mount of cgroup \"%s\"", ctrls);
+	/* a host mount showing a sub-tree (root != "/") holds paths below it */
+	const char *rel = path;
+	size_t rl = strlen(root);
+	if (strcmp(root, "/") != 0 && strncmp(path, root, rl) == 0)
+		rel = path + rl;
+	snprintf(host, sizeof(host), "%s/%s", mp, rel);
+	_cleanup_close_ int src = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (src < 0)
+		return berr_sys(err, errno, "open %s", host);
+	_cleanup_close_ int tree = mounts_bind_fd(src, dstfd, false, attr, NULL, err);
+	return tree < 0 ? -1 : 0;
+}
+
+static int mount_cgroup_v2(const struct mounts_ctx *ctx, int dst, const struct mount_opts *o,
+			   const char *path, struct berth_error *err)
+{
+	char fdp[SAFEPATH_FDPATH_MAX];
+	struct mount_attr attr;
+
+	if (ctx->cgroupns) {
+		if (mount("cgroup2", safepath_fdpath(dst, fdp), "cgroup2",
+			  o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT), NULL) == 0)
+			return 0;
+		if (errno != EPERM && errno != EBUSY)
+			return berr_sys(err, errno, "mount cgroup2");
+		log_debug("mount cgroup2: %s; binding the container's cgroup instead",
+			  strerror(errno));
+	}
+	flags_to_attr(o->flags, o->clear, &attr);
+	return bind_own_cgroup("", path, dst, &attr, err);
+}
+
+/* v1 / hybrid: a tmpfs with one directory per hierarchy, as runc lays it out. */
+static int mount_cgroup_v1(const struct mounts_ctx *ctx, int dst, const struct mount_opts *o,
+			   struct cg_line *lines, size_t n, struct berth_error *err)
+{
+	struct mount_attr attr;
+	char fdp[SAFEPATH_FDPATH_MAX];
+
+	flags_to_attr(o->flags, o->clear, &attr);
+	/* writable while the hierarchies are added; read-only at the end */
+	_cleanup_close_ int tmp = mounts_tmpfs_fd(
+	    dst, attr.attr_set & (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC),
+	    "mode=755", err);
+	if (tmp < 0)
+		return -1;
+	unsigned long fsflags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	for (size_t i = 0; i < n; i++) {
+		const char *ctrls = lines[i].ctrls;
+		char mp[PATH_MAX], root[PATH_MAX];
+		if (find_cgroup_mount(ctrls, mp, sizeof(mp), root, sizeof(root)) < 0)
+			continue; /* a hierarchy the host does not mount */
+		const char *name = strrchr(mp, '/') ? strrchr(mp, '/') + 1 : mp;
+		if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
+			return berr_sys(err, errno, "mkdir cgroup %s", name);
+		_cleanup_close_ int sub =
+		    openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (sub < 0)
+			return berr_sys(err, errno, "open cgroup %s", name);
+		int r;
+		if (ctx->cgroupns) {
+			bool v2 = ctrls[0] == '\0';
+			r = mount(v2 ? "cgroup2" : "cgroup", safepath_fdpath(sub, fdp),
+				  v2 ? "cgroup2" : "cgroup", fsflags, v2 ? NULL : ctrls);
+			if (r < 0)
+				return berr_sys(err, errno, "mount cgroup %s", name);
+		} else if (bind_own_cgroup(ctrls, lines[i].path, sub, &attr, err) < 0) {
+			return -1;
+		}
+		/* co-mounted controllers are reachable by each name, as on the host */
+		if (strchr(name, ',')) {
+			_cleanup_free_ char *dup = strdup(name);
+			char *save = NULL;
+			for (char *c = dup ? strtok_r(dup, ",", &save) : NULL; c;
+			     c = strtok_r(NULL, ",", &save))
+				if (symlinkat(name, tmp, c) < 0 && errno != EEXIST)
+					return berr_sys(err, errno, "symlink cgroup %s", c);
+		}
+	}
+	if (o->flags & MS_RDONLY) {
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (mount_setattr(tmp, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return berr_sys(err, errno, "make the cgroup tmpfs read-only");
+	}
+	return set_propagation(tmp, o, err);
+}
+
+static int do_cgroup(const struct mounts_ctx *ctx, const struct berth_mount *m,
+		     const struct mount_opts *o, struct berth_error *err)
+{
+	struct statfs sfs;
+	struct cg_line *lines = NULL;
+	size_t n = 0;
+	int rc;
+
+	_cleanup_close_ int dst = open_dest(ctx, m->destination, true, false, err);
+	if (dst < 0)
+		return -1;
+	if (statfs("/sys/fs/cgroup", &sfs) < 0)
+		return berr_sys(err, errno, "statfs /sys/fs/cgroup");
+	if (read_cgroup_lines(&lines, &n, err) < 0)
+		return -1;
+	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
+		const char *path = "/";
+		for (size_t i = 0; i < n; i++)
+			if (lines[i].ctrls[0] == '\0')
+				path = lines[i].path;
+		rc = mount_cgroup_v2(ctx, dst, o, path, err);
+	} else {
+		rc = mount_cgroup_v1(ctx, dst, o, lines, n, err);
+	}
+	free_cgroup_lines(lines, n);
+	return rc;
+}
+
+/* ---- other filesystems ---- */
+
+static char *with_label(const char *data, const char *label)
+{
+	char *out = NULL;
+
+	if (!label)
+		return data ? strdup(data) : NULL;
+	if (asprintf(&out, "%s%scontext=\"%s\"", data ? data : "", data ? "," : "", label) < 0)
+		return NULL;
+	return out;
+}
+
+static bool type_is(const char *type, const char *name)
+{
+	return type && strcmp(type, name) == 0;
+}
+
+static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
+		 const struct mount_opts *o, struct berth_error *err)
+{
+	bool strict = type_is(m->type, "proc") || type_is(m->type, "sysfs");
+	bool labelled = !strict && !type_is(m->type, "mqueue");
+	_cleanup_close_ int dst = open_dest(ctx, m->destination, true, strict, err);
+	_cleanup_free_ char *data = NULL;
+	char fdp[SAFEPATH_FDPATH_MAX];
+
+	if (dst < 0)
+		return -1;
+	if (check_proc_dest(dst, m->destination, m->type, err) < 0)
+		return -1;
+	data = with_label(o->data, labelled ? ctx->mount_label : NULL);
+	if (o->data && !data)
+		return berr_sys(err, ENOMEM, "mount data");
+	if (mount(m->source ? m->source : m->type, safepath_fdpath(dst, fdp), m->type,
+		  o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT), data) < 0)
+		return berr_sys(err, errno, "mount %s", m->type);
+
+	if (!o->attr_set && !o->attr_clr && !o->n_propagation &&
+	    !(o->extensions & MOPT_EXT_TMPCOPYUP))
+		return 0;
+	/* The new mount: the destination resolved again inside the root now
+	 * lands on it (checked by mount id against the covered directory). */
+	_cleanup_close_ int mnt =
+	    safepath_open(ctx->rootfd, m->destination, O_PATH | O_DIRECTORY, err);
+	struct statx a, b;
+	if (mnt < 0)
+		return -1;
+	if (statx(mnt, "", AT_EMPTY_PATH, STATX_MNT_ID, &a) < 0 ||
+	    statx(dst, "", AT_EMPTY_PATH, STATX_MNT_ID, &b) < 0)
+		return berr_sys(err, errno, "statx %s", m->destination);
+	if (a.stx_mnt_id == b.stx_mnt_id)
+		return berr_set(err, "%s: the new mount is not where it was made", m->destination);
+	if ((o->extensions & MOPT_EXT_TMPCOPYUP) && tmpcopyup(dst, mnt, err) < 0)
+		return -1;
+	struct mount_attr rec = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
+	if (!attr_empty(&rec) &&
+	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec, sizeof(rec)) < 0)
+		return berr_sys(err, errno, "set recursive mount attributes");
+	return set_propagation(mnt, o, err);
+}
+
+int mounts_apply(const struct mounts_ctx *ctx, const struct berth_mount *m, size_t index,
+		 struct berth_error *err)
+{
+	struct mount_opts o;
+	int rc;
+
+	if (!m->destination || !*m->destination)
+		return berr_set(err, "mounts[%zu]: destination is empty", index);
+	if (mount_opts_parse(m->options, m->n_options, &o, err) < 0)
+		return berr_prefix(err, "mounts[%zu] (%s)", index, m->destination);
+	if (type_is(m->type, "bind") || (o.flags & MS_BIND))
+		rc = do_bind(ctx, m, &o, err);
+	else if (!m->type || !*m->type)
+		rc = berr_set(err, "no type and no bind option");
+	else if (type_is(m->type, "cgroup") || type_is(m->type, "cgroup2"))
+		rc = do_cgroup(ctx, m, &o, err);
+	else
+		rc = do_fs(ctx, m, &o, err);
+	mount_opts_free(&o);
+	if (rc < 0)
+		return berr_prefix(err, "mounts[%zu] (%s)", index, m->destination);
+	log_debug("mounted %s (%s) on %s", m->source ? m->source : "none",
+		  m->type ? m->type : "bind", m->destination);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/* process.h - turning a cloned berth process into the container's process:
+ * limits, scheduling, identity, capabilities, seccomp, cwd, then execve.
+ *
+ * Shared by the container init and by `exec`. Runs in the child only; the
+ * parent prepared everything that can be prepared (caps bits, compiled
+ * seccomp). Never allocates after seccomp is on. */
+#ifndef BERTH_PROCESS_H
+#define BERTH_PROCESS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "caps.h"
+#include "config.h"
+#include "error.h"
+#include "seccomp_filter.h"
+
+struct process_ctx {
+	const struct berth_process *proc;
+	const struct caps_sets *caps;	      /* NULL: keep all (no process.capabilities) */
+	const struct seccomp_filter *seccomp; /* NULL: no filter */
+	const char *keyring_name;	      /* NULL: no new session keyring */
+	bool setgroups_allowed;		      /* false in a userns with setgroups=deny */
+	int sync_fd;			      /* to hand a seccomp notify fd to the parent */
+	int procfd;			      /* verified procfs handle of the container */
+	const char *exec_path;		      /* set by process_resolve_exec() */
+	char **argv;			      /* NULL-terminated, built by process_resolve_exec() */
+	char **envp;
+};
+
+/* Everything up to and including the identity switch and capabilities, and
+ * the seccomp filter (whose place depends on noNewPrivileges); cwd last. */
+int process_setup(struct process_ctx *ctx, struct berth_error *err);
+/* Find args[0] in the container (PATH from process.env, else the default):
+ * "exec: \"x\": executable file not found in $PATH" as runc words it. */
+int process_resolve_exec(struct process_ctx *ctx, char *buf, size_t len, struct berth_error *err);
+/* The last steps: final CPU affinity, execve. Returns only on failure. */
+int process_exec(const struct process_ctx *ctx, struct berth_error *err);
+
+/* Parent side: the child is not dumpable (so the container can't reach into
+ * it), which leaves its /proc files to the host's root: write from outside. */
+int process_write_oom_score_adj(pid_t pid, const struct berth_process *p, int procfd,
+				struct berth_error *err);
+
+/* Individual steps, exposed for unit tests. */
+int process_set_rlimits(const struct berth_process *p, struct berth_error *err);
+int process_set_user(const struct berth_process *p, bool setgroups_allowed,
+		     struct berth_error *err);
+int process_set_cwd(const struct berth_process *p, struct berth_error *err);
+int process_set_sched(const struct berth_process *p, struct berth_error *err);
+int process_set_cpu_affinity(const char *cpus, const char *field, struct berth_error *err);
+int process_set_personality(const struct berth_personality *per, struct berth_error *err);
+
+#endif

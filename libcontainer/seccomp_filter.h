@@ -1,0 +1,93 @@
+/* seccomp_filter.h - linux.seccomp: compile the profile to BPF in the parent, cache
+ * it, install it in the child, hand a notify fd to the listener.
+ *
+ * The parent compiles `struct berth_seccomp` with libseccomp into a classic
+ * BPF program before the clone (or loads it from a cache keyed by a content
+ * hash, with no libseccomp call at all), and the child installs that program
+ * with the raw seccomp(2) syscall: the child never runs libseccomp and never
+ * allocates for seccomp.
+ *
+ * Semantics follow runc: SCMP_ACT_KILL means KILL_THREAD; ERRNO and TRACE
+ * without errnoRet use EPERM; syscall names this libseccomp does not know are
+ * skipped (log_debug); a rule whose action equals the default action is
+ * skipped; several conditions on one syscall form one rule (all must match)
+ * unless an argument index repeats, in which case each condition is its own
+ * rule (any may match); the native architecture is always in the filter.
+ * SCMP_ACT_NOTIFY is refused as the default action and for write/sendmsg/
+ * sendto, which the child itself needs after the install to pass the notify
+ * fd to the parent (otherwise init would wait on its own listener forever).
+ *
+ * When to install (the caller's concern, as in runc):
+ *  - process.noNewPrivileges: install as the very last step before execve.
+ *    The filter must then let through only what runs after it: the
+ *    SYNC_SECCOMP_FD message (sendmsg) and the wait for SYNC_SECCOMP_DONE
+ *    (recvmsg) when the filter wants a listener, close/close_range, and
+ *    execve itself.
+ *  - without noNewPrivileges: installing needs CAP_SYS_ADMIN, so install
+ *    before capabilities are dropped. Everything after the install then
+ *    runs under the filter: prctl (PR_CAPBSET_DROP, PR_SET_KEEPCAPS,
+ *    PR_CAP_AMBIENT), setgroups, setresgid, setresuid, capset, the LSM
+ *    exec-label write (openat/write/close), personality, chdir, and execve.
+ *    runc does exactly this and adds no holes to the profile: a profile
+ *    that denies those syscalls fails the start, which is the user's
+ *    intent. Realistic profiles (Docker's, podman's) allow all of them.
+ *
+ * Never: call libseccomp or allocate in the child (seccomp_filter_install);
+ * trust a cache file that is not ours (owner, mode, type and content are
+ * checked on every load); add rules the profile did not ask for. */
+#ifndef BERTH_SECCOMP_FILTER_H
+#define BERTH_SECCOMP_FILTER_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "error.h"
+
+/* A compiled BPF program plus the seccomp(2) flags to install it with. */
+struct seccomp_filter;
+
+/* Most entries kept in <cache_dir>/seccomp; the oldest go first. */
+#define SECCOMP_CACHE_MAX_ENTRIES 64
+
+/* Parent side, before the clone: compile s into BPF, or load it from
+ * <cache_dir>/seccomp/<sha256>.bpf (cache_dir NULL: no cache). A cache that
+ * can't be used (wrong owner or mode, unwritable) is logged and skipped,
+ * never fatal. Errors name the field: "linux.seccomp.syscalls[3].args[0]:
+ * index 7 out of range (0-5)". */
+int seccomp_filter_prepare(const struct berth_seccomp *s, const char *cache_dir,
+			   struct seccomp_filter **out, struct berth_error *err);
+
+/* Child side: install with seccomp(SECCOMP_SET_MODE_FILTER) and the
+ * configured flags (TSYNC, LOG, SPEC_ALLOW, WAIT_KILLABLE_RECV; NEW_LISTENER
+ * when a rule is SCMP_ACT_NOTIFY). *notify_fd gets the listener fd, or -1.
+ * Raw syscalls only, no allocation: safe after clone without exec. */
+int seccomp_filter_install(const struct seccomp_filter *f, int *notify_fd, struct berth_error *err);
+
+/* True when the installed filter will return a listener fd, i.e. the
+ * caller must run the SYNC_SECCOMP_FD exchange and seccomp_notify_forward. */
+bool seccomp_filter_wants_notify(const struct seccomp_filter *f);
+
+/* True when the program came from the cache (for tests and --debug). */
+bool seccomp_filter_from_cache(const struct seccomp_filter *f);
+
+/* Number of BPF instructions (for tests and --debug). */
+unsigned seccomp_filter_length(const struct seccomp_filter *f);
+
+void seccomp_filter_free(struct seccomp_filter *f);
+
+/* Parent side: connect to s->listener_path (unix stream socket) and send the
+ * spec's container process state {"ociVersion","fds":["seccompFd"],"pid",
+ * "metadata","state"} with notify_fd attached (SCM_RIGHTS), then close the
+ * connection. state_json is the OCI state document of the container; its
+ * ociVersion is reused. notify_fd stays owned by the caller. */
+int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t pid,
+			   const char *state_json, struct berth_error *err);
+
+/* For `berth features`: {"enabled":true,"actions":[...],"operators":[...],
+ * "archs":[...],"knownFlags":[...],"supportedFlags":[...]}, the supported
+ * flags probed against this kernel. NULL only on allocation failure. */
+json_t *seccomp_features_json(void);
+
+#endif

@@ -1,0 +1,135 @@
+/* sync.c - encoding and decoding of the parent/child messages. */
+#include "sync.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+struct sync_wire {
+	uint32_t type;
+	uint32_t len;
+	int64_t value;
+};
+
+int sync_socketpair(int fds[2], struct berth_error *err)
+{
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return berr_sys(err, errno, "socketpair");
+	return 0;
+}
+
+const char *sync_type_name(enum sync_type t)
+{
+	static const char *const names[] = {
+	    [SYNC_ERROR] = "error",	      [SYNC_MAPS_REQUEST] = "maps-request",
+	    [SYNC_MAPS_DONE] = "maps-done",   [SYNC_HOOKS_REQUEST] = "hooks-request",
+	    [SYNC_HOOKS_DONE] = "hooks-done", [SYNC_PTY_MASTER] = "pty-master",
+	    [SYNC_SECCOMP_FD] = "seccomp-fd", [SYNC_SECCOMP_DONE] = "seccomp-done",
+	    [SYNC_READY] = "ready",	      [SYNC_GO] = "go",
+	    [SYNC_CHILD_PID] = "child-pid",
+	};
+	if ((size_t)t < sizeof(names) / sizeof(names[0]) && names[t])
+		return names[t];
+	return "unknown";
+}
+
+int sync_send(int sock, enum sync_type type, int64_t value, const void *payload, size_t len, int fd,
+	      struct berth_error *err)
+{
+	struct sync_wire hdr = {.type = type, .len = (uint32_t)len, .value = value};
+	struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {(void *)payload, len}};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
+
+	if (len > SYNC_PAYLOAD_MAX)
+		return berr_set(err, "sync: %s message too long (%zu bytes)", sync_type_name(type),
+				len);
+	if (fd >= 0) {
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &fd, sizeof(int));
+	}
+	for (;;) {
+		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		if (n >= 0)
+			return 0;
+		if (errno != EINTR)
+			return berr_sys(err, errno, "sync: send %s", sync_type_name(type));
+	}
+}
+
+int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err)
+{
+	struct sync_wire hdr;
+	struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {msg->payload, SYNC_PAYLOAD_MAX}};
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl;
+	struct msghdr mh = {.msg_iov = iov,
+			    .msg_iovlen = 2,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+	ssize_t n;
+
+	msg->fd = -1;
+	do
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return berr_sys(err, errno, "sync: receive");
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+		    c->cmsg_len == CMSG_LEN(sizeof(int)))
+			memcpy(&msg->fd, CMSG_DATA(c), sizeof(int));
+	}
+	if (n == 0)
+		return berr_set(err, "sync: peer closed the connection");
+	if ((size_t)n < sizeof(hdr) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
+	    (size_t)n - sizeof(hdr) != hdr.len || hdr.len > SYNC_PAYLOAD_MAX) {
+		if (msg->fd >= 0)
+			close(msg->fd);
+		msg->fd = -1;
+		return berr_set(err, "sync: malformed message (%zd bytes, header says %u)", n,
+				(unsigned)hdr.len);
+	}
+	msg->type = hdr.type;
+	msg->len = hdr.len;
+	msg->value = hdr.value;
+	msg->payload[hdr.len] = '\0';
+	return 0;
+}
+
+int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct berth_error *err)
+{
+	if (sync_recv(sock, msg, err) < 0)
+		return -1;
+	if (msg->type == SYNC_ERROR) {
+		berr_set(err, "%s", msg->payload);
+		err->errnum = (int)msg->value;
+		return -1;
+	}
+	if (msg->type != (uint32_t)type) {
+		if (msg->fd >= 0)
+			close(msg->fd);
+		return berr_set(err, "sync: expected %s, got %s", sync_type_name(type),
+				sync_type_name((enum sync_type)msg->type));
+	}
+	return 0;
+}
+
+void sync_send_error(int sock, const struct berth_error *e)
+{
+	size_t len = strnlen(e->msg, sizeof(e->msg));
+
+	sync_send(sock, SYNC_ERROR, e->errnum, e->msg, len, -1, NULL);
+}

@@ -1,0 +1,486 @@
+/* create.c - `create`: the parent side of ARCHITECTURE.md's process model.
+ *
+ * Everything is prepared before the clone (config, state dir, cgroup with
+ * its limits, capabilities, seccomp), then the child is cloned into its
+ * namespaces and cgroup and serviced over the sync socket until it is
+ * ready. On any failure everything made here is torn down again. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "libcontainer/caps.h"
+#include "libcontainer/cgroups/cgroup.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/clone3.h"
+#include "libcontainer/console.h"
+#include "libcontainer/exeseal.h"
+#include "libcontainer/init.h"
+#include "libcontainer/log.h"
+#include "libcontainer/lsm.h"
+#include "libcontainer/namespaces.h"
+#include "libcontainer/process.h"
+#include "libcontainer/procfs.h"
+#include "libcontainer/seccomp_filter.h"
+#include "libcontainer/sync.h"
+#include "libcontainer/userns.h"
+#include "state_dir.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* Everything create holds while it works; released by create_cleanup(). */
+struct create_ctx {
+	const struct runtime_opts *ro;
+	const struct create_opts *o;
+	struct berth_spec *spec;
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char pid_file[PATH_MAX];
+	struct container c; /* filled as we go, saved as state.json */
+	bool dir_made;
+	int console_sock;
+	int start_fd;
+	int procfd;
+	int sync[2];
+	pid_t pid;
+	int pidfd;
+	int pty_master;
+	struct caps_sets caps;
+	bool have_caps;
+	struct seccomp_filter *seccomp;
+};
+
+static int load_bundle(struct create_ctx *x, struct berth_error *err)
+{
+	const char *bundle = x->o->bundle ? x->o->bundle : ".";
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	if (!realpath(bundle, x->bundle))
+		return berr_sys(err, errno, "bundle %s", bundle);
+	snprintf(path, sizeof(path), "%s/config.json", x->bundle);
+	x->spec = berth_spec_load(path, err);
+	if (!x->spec)
+		return -1;
+	if (!x->spec->has_process)
+		return berr_set(err, "process: the container needs a process to create");
+	if (!x->spec->root.path)
+		return berr_set(err, "root.path: missing");
+	if (x->spec->root.path[0] == '/')
+		snprintf(path, sizeof(path), "%s", x->spec->root.path);
+	else
+		snprintf(path, sizeof(path), "%s/%s", x->bundle, x->spec->root.path);
+	if (!realpath(path, x->rootfs) || stat(x->rootfs, &st) < 0)
+		return berr_sys(err, errno, "rootfs (%s) does not exist", path);
+	if (!S_ISDIR(st.st_mode))
+		return berr_set(err, "rootfs (%s) is not a directory", path);
+	return 0;
+}
+
+static int check_terminal(struct create_ctx *x, struct berth_error *err)
+{
+	bool tty = x->spec->process.terminal;
+
+	if (tty && !x->o->console_socket && !x->o->foreground)
+		return berr_set(err, "cannot allocate tty if runc will detach without setting "
+				     "console socket");
+	if (!tty && x->o->console_socket)
+		return berr_set(err, "cannot use console socket if runc will not detach or "
+				     "allocate tty");
+	if (x->o->console_socket) {
+		x->console_sock = console_socket_connect(x->o->console_socket, err);
+		if (x->console_sock < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int check_preserved_fds(const struct create_opts *o, struct berth_error *err)
+{
+	for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return berr_sys(err, errno, "--preserve-fds %d: fd %d", o->preserve_fds,
+					fd);
+	return 0;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int make_state_dir(struct create_ctx *x, struct berth_error *err)
+{
+	char created[64];
+	struct passwd *pw;
+
+	x->c.dir_fd = state_dir_create(x->ro->root, x->o->id, err);
+	if (x->c.dir_fd < 0)
+		return -1;
+	x->dir_made = true;
+	x->c.lock_fd = x->c.dir_fd;
+	x->c.root = strdup(x->ro->root);
+	x->c.id = strdup(x->o->id);
+	x->c.bundle = strdup(x->bundle);
+	x->c.rootfs = strdup(x->rootfs);
+	now_rfc3339(created, sizeof(created));
+	x->c.created = strdup(created);
+	pw = getpwuid(geteuid());
+	x->c.owner = strdup(pw ? pw->pw_name : "");
+	x->c.annotations = x->spec->annotations;
+	x->c.n_annotations = x->spec->n_annotations;
+	x->start_fd = state_dir_make_fifo(x->c.dir_fd, err);
+	return x->start_fd < 0 ? -1 : 0;
+}
+
+static int make_cgroup(struct create_ctx *x, struct berth_error *err)
+{
+	struct cgroup_params p = {
+	    .id = x->o->id,
+	    .cgroups_path = x->spec->linux_.cgroups_path,
+	    .manager = x->ro->cgroup_manager,
+	    .systemd = x->ro->systemd_cgroup,
+	    .rootless = x->ro->rootless,
+	};
+
+	x->c.cgroup = cgroup_manager_new(&p, err);
+	if (!x->c.cgroup)
+		return -1;
+	x->c.cgroup_driver = strdup(cgroup_manager_driver_name(x->c.cgroup));
+	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
+	x->c.systemd_cgroup = x->ro->systemd_cgroup;
+	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
+		cgroup_manager_free(x->c.cgroup);
+		x->c.cgroup = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static int prepare_security(struct create_ctx *x, struct berth_error *err)
+{
+	char cache[PATH_MAX];
+	const struct berth_process *p = &x->spec->process;
+
+	if (p->capabilities.present) {
+		if (caps_parse(&p->capabilities, &x->caps, err) < 0)
+			return -1;
+		x->have_caps = true;
+	}
+	if (lsm_check(p, err) < 0)
+		return -1;
+	if (x->spec->linux_.seccomp.present) {
+		snprintf(cache, sizeof(cache), "%s/.cache", x->ro->root);
+		if (seccomp_filter_prepare(&x->spec->linux_.seccomp, cache, &x->seccomp, err) < 0)
+			return berr_prefix(err, "linux.seccomp");
+	}
+	return 0;
+}
+
+/* The state document handed to hooks, as it is at this moment. */
+static char *hook_state(struct create_ctx *x, const char *status)
+{
+	json_t *o = container_state_object(&x->c);
+	char *s;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "status", json_string(status));
+	json_object_set_new(o, "pid", json_integer(x->pid));
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+static int run_parent_hooks(struct create_ctx *x, struct berth_error *err)
+{
+	_cleanup_free_ char *state = hook_state(x, "creating");
+	const struct berth_hooks *h = &x->spec->hooks;
+
+	if (!state)
+		return berr_set(err, "encode the state for hooks");
+	if (hooks_run(&h->prestart, "prestart", state, err) < 0 ||
+	    hooks_run(&h->create_runtime, "createRuntime", state, err) < 0)
+		return -1;
+	size_t len = strlen(state);
+	if (len > SYNC_PAYLOAD_MAX)
+		return berr_set(err, "state document too large for hooks (%zu bytes)", len);
+	return sync_send(x->sync[0], SYNC_HOOKS_DONE, 0, state, len, -1, err);
+}
+
+static int forward_seccomp_fd(struct create_ctx *x, int fd, struct berth_error *err)
+{
+	_cleanup_free_ char *state = hook_state(x, "creating");
+	int rc =
+	    seccomp_notify_forward(&x->spec->linux_.seccomp, fd, x->pid, state ? state : "{}", err);
+
+	close(fd);
+	if (rc < 0)
+		return -1;
+	return sync_send(x->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0, -1, err);
+}
+
+static int take_pty(struct create_ctx *x, int fd, struct berth_error *err)
+{
+	if (x->console_sock >= 0) {
+		int rc = console_send_fd(x->console_sock, fd, err);
+		close(fd);
+		return rc;
+	}
+	x->pty_master = fd;
+	return 0;
+}
+
+/* Serve the child's requests until it says it is ready (or fails). */
+static int serve_child(struct create_ctx *x, struct berth_error *err)
+{
+	struct sync_msg msg;
+
+	for (;;) {
+		if (sync_recv(x->sync[0], &msg, err) < 0)
+			return berr_prefix(err, "container init");
+		switch (msg.type) {
+		case SYNC_ERROR:
+			berr_set(err, "%s", msg.payload);
+			err->errnum = (int)msg.value;
+			return -1;
+		case SYNC_MAPS_REQUEST:
+			if (userns_write_maps(x->pid, x->spec, x->procfd, err) < 0 ||
+			    sync_send(x->sync[0], SYNC_MAPS_DONE, 0, NULL, 0, -1, err) < 0)
+				return -1;
+			break;
+		case SYNC_HOOKS_REQUEST:
+			if (run_parent_hooks(x, err) < 0)
+				return -1;
+			break;
+		case SYNC_PTY_MASTER:
+			if (msg.fd < 0)
+				return berr_set(err, "container init sent no pty");
+			if (take_pty(x, msg.fd, err) < 0)
+				return -1;
+			break;
+		case SYNC_SECCOMP_FD:
+			if (msg.fd < 0)
+				return berr_set(err, "container init sent no seccomp fd");
+			if (forward_seccomp_fd(x, msg.fd, err) < 0)
+				return -1;
+			break;
+		case SYNC_READY:
+			return 0;
+		default:
+			if (msg.fd >= 0)
+				close(msg.fd);
+			return berr_set(err, "container init: unexpected message %s",
+					sync_type_name((enum sync_type)msg.type));
+		}
+	}
+}
+
+static int spawn_init(struct create_ctx *x, struct berth_error *err)
+{
+	char keyring[128];
+	uint64_t flags = ns_new_flags(x->spec);
+	bool new_userns = (flags & CLONE_NEWUSER) != 0;
+	_cleanup_close_ int host_pidns = -1;
+
+	if (!(flags & CLONE_NEWNS) && !berth_spec_namespace(x->spec, BERTH_NS_MOUNT))
+		return berr_set(err, "linux.namespaces: a mount namespace is required");
+	if (sync_socketpair(x->sync, err) < 0)
+		return -1;
+	x->procfd = procfs_open(err);
+	if (x->procfd < 0)
+		return -1;
+	snprintf(keyring, sizeof(keyring), "_ses.%s", x->o->id);
+	struct init_config cfg = {
+	    .spec = x->spec,
+	    .rootfs = x->rootfs,
+	    .sync_fd = x->sync[1],
+	    .start_fd = x->start_fd,
+	    .no_pivot = x->o->no_pivot,
+	    .keyring_name = x->o->no_new_keyring ? NULL : keyring,
+	    .preserve_fds = x->o->preserve_fds,
+	    .caps = x->have_caps ? &x->caps : NULL,
+	    .seccomp = x->seccomp,
+	    .new_userns = new_userns,
+	    .host_procfd = x->procfd,
+	    .parent_fds = {x->sync[0], x->c.dir_fd, x->console_sock,
+			   cgroup_manager_clone_fd(x->c.cgroup), -1, -1},
+	    .run_hooks = hooks_run,
+	};
+	/* Relative mount sources are relative to the bundle, as with runc. */
+	if (chdir(x->bundle) < 0)
+		return berr_sys(err, errno, "chdir to bundle %s", x->bundle);
+	const struct berth_namespace *pidns = berth_spec_namespace(x->spec, BERTH_NS_PID);
+	if (pidns && pidns->path && *pidns->path) {
+		/* A pid namespace is entered by the next child: join it for the clone only. */
+		host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (host_pidns < 0)
+			return berr_sys(err, errno, "open /proc/self/ns/pid");
+		if (ns_join_pid_path(x->spec, err) < 0)
+			return -1;
+	}
+	x->pid = clone3_fork(flags, cgroup_manager_clone_fd(x->c.cgroup), &x->pidfd, err);
+	if (x->pid == 0)
+		init_run(&cfg);
+	if (host_pidns >= 0 && setns(host_pidns, CLONE_NEWPID) < 0 && x->pid > 0)
+		return berr_sys(err, errno, "return to the host pid namespace");
+	if (x->pid < 0)
+		return -1;
+	close(x->sync[1]);
+	x->sync[1] = -1;
+	if (cgroup_manager_add_pid(x->c.cgroup, x->pid, err) < 0)
+		return -1;
+	if (process_write_oom_score_adj(x->pid, &x->spec->process, x->procfd, err) < 0)
+		return -1;
+	if ((flags & CLONE_NEWTIME) && timens_write_offsets(x->pid, x->spec, x->procfd, err) < 0)
+		return -1;
+	return serve_child(x, err);
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct berth_error *err)
+{
+	char tmp[PATH_MAX + 8], buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n)
+		return berr_sys(err, errno, "write pid file %s", path);
+	if (rename(tmp, path) < 0)
+		return berr_sys(err, errno, "write pid file %s", path);
+	return 0;
+}
+
+static void create_cleanup(struct create_ctx *x, bool failed)
+{
+	struct berth_error ignored;
+
+	if (failed && x->pid > 0) {
+		pidfd_signal(x->pidfd, SIGKILL, &ignored);
+		while (waitpid(x->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (failed && x->c.cgroup)
+		cgroup_manager_destroy(x->c.cgroup, &ignored);
+	if (failed && x->dir_made)
+		state_dir_remove(x->ro->root, x->o->id);
+	if (failed && x->pty_master >= 0)
+		close(x->pty_master);
+	if (failed && x->pidfd >= 0)
+		close(x->pidfd);
+	for (int i = 0; i < 2; i++)
+		if (x->sync[i] >= 0)
+			close(x->sync[i]);
+	if (x->console_sock >= 0)
+		close(x->console_sock);
+	if (x->start_fd >= 0)
+		close(x->start_fd);
+	if (x->procfd >= 0)
+		close(x->procfd);
+	if (x->seccomp)
+		seccomp_filter_free(x->seccomp);
+	/* x->c borrows the spec's annotations: detach them before freeing c's fields */
+	x->c.annotations = NULL;
+	x->c.n_annotations = 0;
+	if (x->c.cgroup)
+		cgroup_manager_free(x->c.cgroup);
+	if (x->c.dir_fd >= 0)
+		close(x->c.dir_fd);
+	free(x->c.root);
+	free(x->c.id);
+	free(x->c.bundle);
+	free(x->c.rootfs);
+	free(x->c.created);
+	free(x->c.owner);
+	free(x->c.cgroup_driver);
+	free(x->c.cgroup_path);
+}
+
+int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
+		   struct created_container *out, struct berth_error *err)
+{
+	struct create_ctx x = {.ro = ro,
+			       .o = o,
+			       .console_sock = -1,
+			       .start_fd = -1,
+			       .procfd = -1,
+			       .sync = {-1, -1},
+			       .pidfd = -1,
+			       .pty_master = -1};
+	int rc = -1;
+
+	x.c.dir_fd = -1;
+	x.c.lock_fd = -1;
+	if (container_id_validate(o->id, err) < 0 || check_preserved_fds(o, err) < 0)
+		return -1;
+	if (o->pid_file && o->pid_file[0] != '/') {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return berr_sys(err, errno, "getcwd");
+		int w = snprintf(x.pid_file, sizeof(x.pid_file), "%s/%s", cwd, o->pid_file);
+		if (w < 0 || (size_t)w >= sizeof(x.pid_file))
+			return berr_set(err, "--pid-file: path too long");
+	} else if (o->pid_file) {
+		snprintf(x.pid_file, sizeof(x.pid_file), "%s", o->pid_file);
+	}
+	if (load_bundle(&x, err) < 0)
+		goto out;
+	if (ro->argv && exeseal_needed(x.spec) && !exeseal_is_sealed()) {
+		exeseal_reexec(ro->argv, err);
+		goto out; /* reached only when the re-exec failed */
+	}
+	if (o->foreground) {
+		/* Blocked before the clone so none is lost; the init unblocks its own. */
+		sigset_t all;
+		sigfillset(&all);
+		if (sigprocmask(SIG_BLOCK, &all, &out->old_sigmask) < 0) {
+			berr_sys(err, errno, "sigprocmask");
+			goto out;
+		}
+	}
+	if (check_terminal(&x, err) < 0 || prepare_security(&x, err) < 0 ||
+	    make_state_dir(&x, err) < 0 || make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
+		goto out;
+	x.c.pid = x.pid;
+	x.c.start_time = proc_start_time(x.pid);
+	if (container_save(&x.c, err) < 0)
+		goto out;
+	if (x.pid_file[0] && write_pid_file(x.pid_file, x.pid, err) < 0)
+		goto out;
+	log_debug("created container %s, init pid %d", o->id, (int)x.pid);
+	rc = 0;
+out:
+	create_cleanup(&x, rc < 0);
+	if (rc < 0 && o->foreground)
+		sigprocmask(SIG_SETMASK, &out->old_sigmask, NULL);
+	if (rc < 0) {
+		berth_spec_free(x.spec);
+		return -1;
+	}
+	out->pid = x.pid;
+	out->pidfd = x.pidfd;
+	out->pty_master = x.pty_master;
+	out->spec = x.spec;
+	return 0;
+}

@@ -1,0 +1,62 @@
+/* lifecycle.h - the OCI operations: create, start, run, kill, delete, exec.
+ * Each checks the state machine, then calls libcontainer. */
+#ifndef BERTH_LIFECYCLE_H
+#define BERTH_LIFECYCLE_H
+
+#include <stdbool.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include "libcontainer/config.h"
+#include "libcontainer/error.h"
+
+struct runtime_opts {
+	const char *root;
+	const char *cgroup_manager; /* --cgroup-manager */
+	bool systemd_cgroup;
+	bool rootless;
+	char **argv; /* berth's own argv, to re-execute from a sealed copy */
+};
+
+struct create_opts {
+	const char *id;
+	const char *bundle;	    /* NULL: cwd */
+	const char *console_socket; /* NULL: none */
+	const char *pid_file;	    /* NULL: none */
+	bool no_pivot;
+	bool no_new_keyring;
+	int preserve_fds;
+	bool foreground; /* `run` without -d: berth keeps the pty master and waits */
+};
+
+struct created_container {
+	pid_t pid;
+	int pidfd;
+	int pty_master; /* foreground runs with a terminal, else -1 */
+	struct berth_spec *spec;
+	sigset_t old_sigmask; /* foreground: signals are blocked for forwarding */
+};
+
+int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
+		   struct created_container *out, struct berth_error *err);
+int runtime_start(const struct runtime_opts *ro, const char *id, struct berth_error *err);
+/* create + start + (wait + delete unless detached). Returns the exit status. */
+int runtime_run(const struct runtime_opts *ro, const struct create_opts *o, bool detach, bool keep,
+		struct berth_error *err);
+int runtime_kill(const struct runtime_opts *ro, const char *id, int sig, bool all,
+		 struct berth_error *err);
+int runtime_delete(const struct runtime_opts *ro, const char *id, bool force,
+		   struct berth_error *err);
+
+/* Wait for a child we started, forwarding signals and proxying a pty;
+ * returns its exit status (128+signal when killed). */
+int runtime_wait_child(pid_t pid, int pidfd, int pty_master, struct berth_error *err);
+/* Remove what create made for a container that is gone (cgroup, state dir)
+ * and run its poststop hooks. */
+struct container;
+int runtime_destroy(struct container *c, struct berth_error *err);
+
+/* "SIGKILL", "KILL", "9" -> 9 */
+int signal_parse(const char *s, int *sig);
+
+#endif

@@ -1,0 +1,241 @@
+/* oci_features.c - build the OCI features document (see oci_features.h). */
+#include "oci_features.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "libcontainer/caps.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/lsm.h"
+#include "libcontainer/mount_options.h"
+#include "libcontainer/seccomp_filter.h"
+
+/* defined in version.c, which has no header yet */
+const char *berth_oci_version(void);
+
+/* The oldest config.json version berth accepts. */
+#define FEATURES_OCI_VERSION_MIN "1.0.0"
+
+/* Every hook kind the runtime runs, in lifecycle order. */
+static const char *const hook_kinds[] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop",
+};
+
+/* OCI namespace names and the /proc/self/ns entry that proves the kernel
+ * has them, sorted by OCI name as runc prints them. */
+static const struct {
+	const char *oci;
+	const char *proc;
+} namespace_names[] = {
+    {"cgroup", "cgroup"}, {"ipc", "ipc"},   {"mount", "mnt"}, {"network", "net"},
+    {"pid", "pid"},	  {"time", "time"}, {"user", "user"}, {"uts", "uts"},
+};
+
+/* Annotation keys of berth's own, and the values it reports. */
+#define ANNOTATION_BERTH_VERSION    "io.berth.version"
+#define ANNOTATION_BERTH_CHECKPOINT "io.berth.checkpoint.enabled"
+
+#define N_ELEMENTS(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- host probes: read-only ---- */
+
+/* Is `fs` listed in /proc/filesystems ("nodev\tcgroup2")? */
+static bool filesystem_supported(const char *fs)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/filesystems", "re");
+	char line[256];
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '\t');
+		name = name ? name + 1 : line;
+		name[strcspn(name, "\n")] = '\0';
+		if (strcmp(name, fs) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Is the cgroup controller `name` compiled in and enabled (/proc/cgroups
+ * lists v1 and v2 controllers alike: "rdma 0 1 1")? */
+static bool cgroup_controller_enabled(const char *name)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/cgroups", "re");
+	char line[256], ctrl[64];
+	unsigned hier, num, enabled;
+
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "%63s %u %u %u", ctrl, &hier, &num, &enabled) == 4 &&
+		    strcmp(ctrl, name) == 0)
+			return enabled != 0;
+	return false;
+}
+
+static bool is_directory(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+/* Idmapped mounts need mount_setattr(2) (Linux 5.12) and berth's "idmap"
+ * mount option. Probing with a bad fd makes the kernel answer EBADF when
+ * the syscall exists and ENOSYS when it does not; nothing is changed. */
+static bool idmap_mounts_supported(void)
+{
+#ifdef SYS_mount_setattr
+	if (!mount_option_lookup("idmap"))
+		return false;
+	errno = 0;
+	if (syscall(SYS_mount_setattr, -1, "", 0, NULL, 0) == 0)
+		return true;
+	return errno != ENOSYS;
+#else
+	return false;
+#endif
+}
+
+/* ---- document parts ---- */
+
+static json_t *string_array(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(v[i])) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+/* The mount option table is the one the mount code uses, so every name
+ * listed here is one berth understands. */
+static json_t *mount_options_json(void)
+{
+	size_t n = 0;
+	const struct mount_option *t = mount_options_table(&n);
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_string(t[i].name)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+static json_t *namespaces_json(void)
+{
+	json_t *a = json_array();
+	char path[64];
+
+	for (size_t i = 0; a && i < N_ELEMENTS(namespace_names); i++) {
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", namespace_names[i].proc);
+		if (access(path, F_OK) != 0)
+			continue;
+		if (json_array_append_new(a, json_string(namespace_names[i].oci)) < 0) {
+			json_decref(a);
+			return NULL;
+		}
+	}
+	return a;
+}
+
+/* Which cgroup setups berth can drive here. systemd counts when a systemd
+ * is running (/run/systemd/system exists only then); berth's systemd
+ * driver talks to the system instance and, for a rootless caller, the
+ * user instance. */
+static json_t *cgroup_json(void)
+{
+	bool systemd = is_directory("/run/systemd/system");
+
+	return json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", filesystem_supported("cgroup"), "v2",
+			 filesystem_supported("cgroup2"), "systemd", systemd, "systemdUser",
+			 systemd, "rdma", cgroup_controller_enabled("rdma"));
+}
+
+/* Add every member of `src` (a new reference, consumed) to `dst`. */
+static int merge_object(json_t *dst, json_t *src)
+{
+	int rc = src ? json_object_update(dst, src) : -1;
+
+	json_decref(src);
+	return rc;
+}
+
+static json_t *linux_json(void)
+{
+	json_t *l = json_pack("{s:o, s:o, s:o, s:o}", "namespaces", namespaces_json(),
+			      "capabilities", caps_features_json(), "cgroup", cgroup_json(),
+			      "seccomp", seccomp_features_json());
+
+	if (!l)
+		return NULL;
+	/* linux.intelRdt is not applied by berth: say so rather than let a
+	 * caller assume it works because the host has resctrl. */
+	if (merge_object(l, lsm_features_json()) < 0 ||
+	    json_object_set_new(l, "intelRdt", json_pack("{s:b}", "enabled", 0)) < 0 ||
+	    json_object_set_new(
+		l, "mountExtensions",
+		json_pack("{s:{s:b}}", "idmap", "enabled", idmap_mounts_supported())) < 0) {
+		json_decref(l);
+		return NULL;
+	}
+	return l;
+}
+
+static json_t *annotations_json(void)
+{
+	return json_pack("{s:s, s:s}", ANNOTATION_BERTH_CHECKPOINT, "false",
+			 ANNOTATION_BERTH_VERSION, BERTH_VERSION);
+}
+
+json_t *features_json(struct berth_error *err)
+{
+	json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin",
+				FEATURES_OCI_VERSION_MIN, "ociVersionMax", berth_oci_version(),
+				"hooks", string_array(hook_kinds, N_ELEMENTS(hook_kinds)),
+				"mountOptions", mount_options_json(), "linux", linux_json(),
+				"annotations", annotations_json());
+
+	if (!doc)
+		berr_sys(err, ENOMEM, "build features document");
+	return doc;
+}
+
+char *features_text(struct berth_error *err)
+{
+	json_t *doc = features_json(err);
+	char *text;
+	size_t len;
+
+	if (!doc)
+		return NULL;
+	text = json_dumps(doc, JSON_INDENT(4) | JSON_PRESERVE_ORDER);
+	json_decref(doc);
+	if (!text) {
+		berr_sys(err, ENOMEM, "format features document");
+		return NULL;
+	}
+	len = strlen(text);
+	/* json_dumps leaves out the final newline a terminal wants */
+	char *out = realloc(text, len + 2);
+	if (!out) {
+		free(text);
+		berr_sys(err, ENOMEM, "format features document");
+		return NULL;
+	}
+	out[len] = '\n';
+	out[len + 1] = '\0';
+	return out;
+}

@@ -1,0 +1,76 @@
+/* start.c - `start`: release a created container's init, run poststart hooks. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "hooks.h"
+#include "lifecycle.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
+#include "state_dir.h"
+
+static void run_poststart(struct container *c)
+{
+	char path[4096];
+	struct berth_error err = {0};
+
+	if (!c->bundle)
+		return;
+	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
+	struct berth_spec *spec = berth_spec_load(path, &err);
+	if (!spec) {
+		log_warn("poststart hooks: %s", err.msg);
+		return;
+	}
+	if (spec->hooks.poststart.n) {
+		_cleanup_free_ char *state = container_state_json(c, &err);
+		if (state && hooks_run(&spec->hooks.poststart, "poststart", state, &err) < 0)
+			log_warn("%s", err.msg);
+	}
+	berth_spec_free(spec);
+}
+
+int runtime_start(const struct runtime_opts *ro, const char *id, struct berth_error *err)
+{
+	struct container *c;
+	_cleanup_close_ int fd = -1;
+	int rc = -1;
+
+	if (container_open(ro->root, id, true, &c, err) < 0)
+		return -1;
+	switch (container_status(c)) {
+	case CONTAINER_CREATED:
+		break;
+	case CONTAINER_STOPPED:
+		berr_set(err, "cannot start a container that has stopped");
+		goto out;
+	case CONTAINER_CREATING:
+		berr_set(err, "cannot start a container that is still being created");
+		goto out;
+	default:
+		berr_set(err, "cannot start an already running container");
+		goto out;
+	}
+	/* Non-blocking: with no reader left (init gone) this fails at once. */
+	fd = openat(c->dir_fd, STATE_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		berr_sys(err, errno, "start container %s: open %s", id, STATE_FIFO);
+		goto out;
+	}
+	if (write(fd, "0", 1) != 1) {
+		berr_sys(err, errno, "start container %s", id);
+		goto out;
+	}
+	if (unlinkat(c->dir_fd, STATE_FIFO, 0) < 0) {
+		berr_sys(err, errno, "start container %s: remove %s", id, STATE_FIFO);
+		goto out;
+	}
+	run_poststart(c);
+	rc = 0;
+out:
+	container_close(c);
+	return rc;
+}

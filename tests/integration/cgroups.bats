@@ -1,0 +1,325 @@
+#!/usr/bin/env bats
+# cgroups.bats - berth's cgroup manager seen through the CLI: every limit is
+# in the container's cgroup files, the kernel enforces them (OOM kill, fork
+# bomb, CPU throttling, device EPERM), pause/resume/update/events work on a
+# live container, and delete leaves no cgroup directory in any hierarchy.
+#
+# Works on v1, hybrid (limits in v1, membership in /sys/fs/cgroup/unified)
+# and pure v2 hosts. Every container gets the absolute cgroupsPath
+# /berth-cg-<unique>, so its directories are known in every hierarchy.
+# Needs root. Cleans up containers (teardown_bundle) and any cgroup dir left.
+
+load helpers
+
+setup() {
+	require_root
+	setup_bundle
+	CGNAME=berth-cg-${BERTH_TEST_DIR##*.}
+	ID=$CGNAME
+	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
+		CGV=2
+	else
+		CGV=1
+	fi
+	update_config "c['linux']['cgroupsPath'] = '/$CGNAME'; c['process']['terminal'] = False"
+}
+
+teardown() {
+	teardown_bundle
+	# a failed test must not leave cgroups behind either
+	for d in /sys/fs/cgroup/$CGNAME /sys/fs/cgroup/*/$CGNAME; do
+		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+	done
+	true
+}
+
+# The container's directory for a controller (v1) or its one directory (v2).
+cg_dir() {
+	if [ "$CGV" = 2 ]; then
+		echo "/sys/fs/cgroup/$CGNAME"
+	else
+		echo "/sys/fs/cgroup/$1/$CGNAME"
+	fi
+}
+
+# cg_cat CONTROLLER V1FILE V2FILE
+cg_cat() {
+	if [ "$CGV" = 2 ]; then
+		cat "$(cg_dir "$1")/$3"
+	else
+		cat "$(cg_dir "$1")/$2"
+	fi
+}
+
+# Every directory of the container's cgroup that exists now.
+cg_dirs_left() {
+	local d
+	for d in /sys/fs/cgroup/$CGNAME /sys/fs/cgroup/*/$CGNAME; do
+		[ -d "$d" ] && echo "$d"
+	done
+	true
+}
+
+resources() {
+	update_config "c['linux']['resources'] = json.loads('''$1''')"
+}
+
+args() {
+	update_config "c['process']['args'] = json.loads('''$1''')"
+}
+
+# Start detached with stdio in a file, so nothing holds bats' pipes.
+run_detached() {
+	berth run -d "$ID" </dev/null >"$BERTH_TEST_DIR/out" 2>&1
+}
+
+# wait_for SECONDS COMMAND...: poll until COMMAND succeeds.
+wait_for() {
+	local n=$(($1 * 10))
+	shift
+	while [ $n -gt 0 ]; do
+		"$@" && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}
+
+status_is() {
+	berth state "$ID" 2>/dev/null | grep -q "\"status\": *\"$1\""
+}
+
+@test "cgroups: every limit is written before start and reads back" {
+	if [ "$CGV" = 2 ]; then
+		swap=''
+	else
+		swap=', "swap": 134217728, "swappiness": 20'
+	fi
+	resources '{"devices": [{"allow": false, "access": "rwm"}],
+		"memory": {"limit": 67108864, "reservation": 33554432'"$swap"'},
+		"cpu": {"shares": 512, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"},
+		"pids": {"limit": 50}}'
+	args '["sleep", "1000"]'
+	berth create "$ID" </dev/null >/dev/null 2>&1
+	pid=$(berth state "$ID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+
+	# the init is in the cgroup already, and every limit is in place
+	grep -qw "$pid" "$(cg_dir pids)/cgroup.procs"
+	[ "$(cg_cat memory memory.limit_in_bytes memory.max)" = 67108864 ]
+	[ "$(cg_cat memory memory.soft_limit_in_bytes memory.low)" = 33554432 ]
+	[ "$(cg_cat pids pids.max pids.max)" = 50 ]
+	[ "$(cg_cat cpuset cpuset.cpus cpuset.cpus)" = 0 ]
+	[ "$(cg_cat cpuset cpuset.mems cpuset.mems)" = 0 ]
+	if [ "$CGV" = 2 ]; then
+		# shares 512 -> weight 1 + (510 * 9999) / 262142 = 20
+		[ "$(cat "$(cg_dir cpu)/cpu.weight")" = 20 ]
+		[ "$(cat "$(cg_dir cpu)/cpu.max")" = "50000 100000" ]
+	else
+		[ "$(cat "$(cg_dir memory)/memory.memsw.limit_in_bytes")" = 134217728 ]
+		[ "$(cat "$(cg_dir memory)/memory.swappiness")" = 20 ]
+		[ "$(cat "$(cg_dir cpu)/cpu.shares")" = 512 ]
+		[ "$(cat "$(cg_dir cpu)/cpu.cfs_quota_us")" = 50000 ]
+		[ "$(cat "$(cg_dir cpu)/cpu.cfs_period_us")" = 100000 ]
+		# deny all, then only the default devices
+		grep -q '^c 1:3 rwm$' "$(cg_dir devices)/devices.list"
+		! grep -q '^a ' "$(cg_dir devices)/devices.list"
+	fi
+	# the kernel sees the init in the container's cgroup
+	grep -q ":/$CGNAME\$" "/proc/$pid/cgroup"
+}
+
+@test "cgroups: a process above its memory limit is OOM killed" {
+	if [ "$CGV" = 2 ]; then
+		resources '{"memory": {"limit": 16777216, "swap": 16777216}}'
+	else
+		resources '{"memory": {"limit": 16777216, "swap": 16777216}}'
+	fi
+	args '["sh", "-c", "dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd-status=$?; sleep 1000"]'
+	run_detached
+	wait_for 20 grep -q dd-status= "$BERTH_TEST_DIR/out"
+	cat "$BERTH_TEST_DIR/out"
+	grep -q 'dd-status=137' "$BERTH_TEST_DIR/out"
+	if [ "$CGV" = 2 ]; then
+		grep -Eq '^oom_kill [1-9]' "$(cg_dir memory)/memory.events"
+	else
+		grep -Eq '^oom_kill [1-9]' "$(cg_dir memory)/memory.oom_control"
+		[ "$(cat "$(cg_dir memory)/memory.failcnt")" -gt 0 ]
+	fi
+}
+
+@test "cgroups: a fork bomb stops at pids.max" {
+	resources '{"pids": {"limit": 10}}'
+	args '["sh", "-c", "i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i+1)); done; echo spawned; sleep 1000"]'
+	run_detached
+	wait_for 20 grep -q spawned "$BERTH_TEST_DIR/out"
+	cat "$BERTH_TEST_DIR/out"
+	grep -Eq "can't fork|Resource temporarily unavailable" "$BERTH_TEST_DIR/out"
+	[ "$(cg_cat pids pids.current pids.current)" -le 10 ]
+	grep -Eq '^max [1-9]' "$(cg_dir pids)/pids.events"
+}
+
+@test "cgroups: a cpu quota throttles a busy loop" {
+	resources '{"cpu": {"quota": 10000, "period": 100000}}'
+	args '["sh", "-c", "while :; do :; done"]'
+	run_detached
+	sleep 1.5
+	throttled=$(awk '$1 == "nr_throttled" { print $2 }' "$(cg_dir cpu)/cpu.stat")
+	echo "nr_throttled=$throttled"
+	[ "$throttled" -gt 0 ]
+}
+
+@test "cgroups: a denied device fails with EPERM, an allowed one opens" {
+	[ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
+	update_config 'c["mounts"].append({"destination": "/dev/loop-control", "type": "bind",
+		"source": "/dev/loop-control", "options": ["bind"]})'
+	args '["sh", "-c", "exec 3</dev/loop-control && echo opened"]'
+	resources '{"devices": [{"allow": false, "access": "rwm"}]}'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	[[ "$output" != *opened* ]]
+
+	resources '{"devices": [{"allow": false, "access": "rwm"},
+		{"allow": true, "type": "c", "major": 10, "minor": 237, "access": "rw"}]}'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *opened* ]]
+}
+
+@test "cgroups: pause stops a counter and resume restarts it" {
+	args '["sh", "-c", "while :; do echo tick; sleep 0.05; done"]'
+	run_detached
+	wait_for 10 grep -q tick "$BERTH_TEST_DIR/out"
+
+	run berth resume "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not paused"* ]]
+
+	berth pause "$ID"
+	status_is paused
+	a=$(wc -l <"$BERTH_TEST_DIR/out")
+	sleep 0.5
+	b=$(wc -l <"$BERTH_TEST_DIR/out")
+	[ "$a" -eq "$b" ]
+
+	run berth pause "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"container not running"* ]]
+
+	berth resume "$ID"
+	status_is running
+	sleep 0.5
+	c=$(wc -l <"$BERTH_TEST_DIR/out")
+	[ "$c" -gt "$b" ]
+}
+
+@test "cgroups: update changes a running container's limits" {
+	resources '{"memory": {"limit": 67108864}, "pids": {"limit": 50}, "cpu": {"shares": 1024}}'
+	args '["sleep", "1000"]'
+	run_detached
+	berth update --memory 128m --pids-limit 30 --cpu-share 256 --cpu-quota 20000 \
+		--cpu-period 100000 "$ID"
+	[ "$(cg_cat memory memory.limit_in_bytes memory.max)" = 134217728 ]
+	[ "$(cg_cat pids pids.max pids.max)" = 30 ]
+	if [ "$CGV" = 2 ]; then
+		[ "$(cat "$(cg_dir cpu)/cpu.max")" = "20000 100000" ]
+	else
+		[ "$(cat "$(cg_dir cpu)/cpu.shares")" = 256 ]
+		[ "$(cat "$(cg_dir cpu)/cpu.cfs_quota_us")" = 20000 ]
+	fi
+
+	# an OCI LinuxResources document on stdin
+	echo '{"memory": {"limit": 100663296}, "pids": {"limit": 40}}' | berth update -r - "$ID"
+	[ "$(cg_cat memory memory.limit_in_bytes memory.max)" = 100663296 ]
+	[ "$(cg_cat pids pids.max pids.max)" = 40 ]
+
+	# a bad value is refused with the field's name
+	run berth update --memory 64m --memory-swap 32m "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"memory.swap"* ]]
+}
+
+@test "cgroups: events --stats prints runc's stats JSON" {
+	resources '{"memory": {"limit": 67108864}, "pids": {"limit": 50}}'
+	args '["sleep", "1000"]'
+	run_detached
+	run berth events --stats "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	echo "$output" | ID=$ID python3 -c '
+import json, os, sys
+ev = json.loads(sys.stdin.readline())
+assert ev["type"] == "stats" and ev["id"] == os.environ["ID"], ev
+d = ev["data"]
+assert d["memory"]["usage"]["limit"] == 67108864, d["memory"]
+assert d["pids"]["current"] >= 1 and d["pids"]["limit"] == 50, d["pids"]
+assert "usage" in d["cpu"] and "throttling" in d["cpu"], d["cpu"]
+'
+}
+
+@test "cgroups: delete leaves no cgroup directory in any hierarchy" {
+	resources '{"pids": {"limit": 50}}'
+	args '["sleep", "1000"]'
+	run_detached
+	[ -n "$(cg_dirs_left)" ]
+	if [ "$CGV" = 1 ]; then
+		for c in memory pids cpu freezer devices; do
+			[ -d "$(cg_dir $c)" ]
+		done
+	fi
+	berth delete -f "$ID"
+	left=$(cg_dirs_left)
+	echo "left: $left"
+	[ -z "$left" ]
+}
+
+@test "cgroups: the default cgroup path is the ID below berth's own cgroup, and is removed" {
+	update_config "del c['linux']['cgroupsPath']"
+	args '["sleep", "1000"]'
+	run_detached
+	# relative to our own cgroup in each hierarchy, e.g. memory:/<own>/<id>
+	found=$(find /sys/fs/cgroup -maxdepth 6 -type d -name "$ID" 2>/dev/null)
+	echo "found: $found"
+	[ -n "$found" ]
+	berth delete -f "$ID"
+	[ -z "$(find /sys/fs/cgroup -maxdepth 6 -type d -name "$ID" 2>/dev/null)" ]
+}
+
+@test "cgroups: a container starts under a 256 KiB memory limit" {
+	resources '{"memory": {"limit": 262144}}'
+	args '["echo", "started"]'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *started* ]]
+	[ -z "$(cg_dirs_left)" ]
+}
+
+@test "cgroups: an impossible value names the resource and leaves nothing" {
+	resources '{"memory": {"limit": 67108864, "swap": 1048576}}'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.resources.memory.swap"* ]]
+	[ -z "$(cg_dirs_left)" ]
+	[ -z "$(berth list -q)" ]
+
+	resources '{"cpu": {"shares": 1}}'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.resources.cpu.shares"* ]]
+	[ -z "$(cg_dirs_left)" ]
+}
+
+@test "cgroups: unified (v2) keys are refused on a v1 or hybrid host" {
+	[ "$CGV" = 1 ] || skip "cgroup v2 host: unified keys are valid here"
+	resources '{"unified": {"memory.high": "1048576"}}'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"linux.resources.unified"* ]]
+	[ -z "$(cg_dirs_left)" ]
+}

@@ -1,0 +1,203 @@
+#!/usr/bin/env bats
+# spec.bats - `berth spec`, `berth features` and the spec-examples fixtures
+# against the OCI runtime-spec JSON schemas.
+
+load helpers
+
+setup() {
+	[ -n "$OCI_SPEC_DIR" ] || skip "runtime-spec schemas not found (set BERTH_SHARED_DIR)"
+	setup_berth_root
+	WORK=$BERTH_TEST_DIR/work
+	mkdir -p "$WORK"
+	cd "$WORK"
+}
+
+teardown() {
+	teardown_bundle
+}
+
+# Print a field of a JSON file: json_get FILE 'python expression on d'
+json_get() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(json.dumps(eval(sys.argv[2])))' "$1" "$2"
+}
+
+@test "spec writes runc's default config, valid against the schema" {
+	run berth spec
+	[ "$status" -eq 0 ]
+	[ -z "$output" ]
+	[ -f config.json ]
+	validate_json config-schema.json config.json
+	[ "$(json_get config.json 'd["process"]["args"]')" = '["sh"]' ]
+	[ "$(json_get config.json 'd["process"]["terminal"]')" = true ]
+	[ "$(json_get config.json 'd["hostname"]')" = '"berth"' ]
+	[ "$(json_get config.json 'd["root"]')" = '{"path": "rootfs", "readonly": true}' ]
+	[ "$(json_get config.json 'd["process"]["capabilities"]["bounding"]')" = '["CAP_AUDIT_WRITE", "CAP_KILL", "CAP_NET_BIND_SERVICE"]' ]
+	[ "$(json_get config.json 'd["process"]["rlimits"]')" = '[{"type": "RLIMIT_NOFILE", "hard": 1024, "soft": 1024}]' ]
+	[ "$(json_get config.json '[n["type"] for n in d["linux"]["namespaces"] if n["type"] != "cgroup"]')" = '["pid", "network", "ipc", "uts", "mount"]' ]
+	[ "$(json_get config.json '[m["destination"] for m in d["mounts"]]')" = '["/proc", "/dev", "/dev/pts", "/dev/shm", "/dev/mqueue", "/sys", "/sys/fs/cgroup"]' ]
+	[ "$(json_get config.json '"/proc/kcore" in d["linux"]["maskedPaths"] and "/proc/sys" in d["linux"]["readonlyPaths"]')" = true ]
+	# tab-indented like runc's, ending with a newline
+	grep -q "^	\"ociVersion\": \"1.3.0\",$" config.json
+	[ "$(tail -c 1 config.json | od -An -c | tr -d ' ')" = '\n' ]
+}
+
+@test "spec matches runc spec but for hostname, version and the extra masked paths" {
+	command -v runc >/dev/null || skip "runc not installed"
+	mkdir r b
+	(cd r && runc spec)
+	berth spec -b b
+	python3 - r/config.json b/config.json <<'EOF'
+import json, sys
+r, b = (json.load(open(p)) for p in sys.argv[1:])
+for d in (r, b):
+    d.pop("ociVersion")
+    d.pop("hostname")
+    d["process"]["capabilities"].pop("ambient", None)  # runc < 1.2 adds ambient
+    d["linux"]["maskedPaths"] = [p for p in d["linux"]["maskedPaths"]
+                                 if not p.startswith("/sys/devices/virtual/")]
+    d["linux"]["namespaces"] = [n for n in d["linux"]["namespaces"] if n["type"] != "cgroup"]
+assert r == b, (r, b)
+EOF
+}
+
+@test "spec --rootless maps the caller, drops netns and cgroup limits" {
+	run berth spec --rootless
+	[ "$status" -eq 0 ]
+	validate_json config-schema.json config.json
+	[ "$(json_get config.json 'd["linux"]["uidMappings"]')" = "[{\"containerID\": 0, \"hostID\": $(id -u), \"size\": 1}]" ]
+	[ "$(json_get config.json 'd["linux"]["gidMappings"]')" = "[{\"containerID\": 0, \"hostID\": $(id -g), \"size\": 1}]" ]
+	[ "$(json_get config.json '[n["type"] for n in d["linux"]["namespaces"] if n["type"] != "cgroup"]')" = '["pid", "ipc", "uts", "mount", "user"]' ]
+	[ "$(json_get config.json '[m for m in d["mounts"] if m["destination"] == "/sys"]')" = '[{"destination": "/sys", "type": "none", "source": "/sys", "options": ["rbind", "nosuid", "noexec", "nodev", "ro"]}]' ]
+	[ "$(json_get config.json '[o for m in d["mounts"] for o in m.get("options", []) if o.startswith(("uid=", "gid="))]')" = '[]' ]
+	[ "$(json_get config.json '"resources" in d["linux"]')" = false ]
+}
+
+@test "spec --rootless as an unprivileged user maps that user" {
+	require_root
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	chmod 755 "$BERTH_TEST_DIR" "$WORK"
+	mkdir u && chown 1000:1000 u
+	setpriv --reuid 1000 --regid 1000 --clear-groups "$BERTH" spec --rootless -b u
+	[ "$(json_get u/config.json 'd["linux"]["uidMappings"][0]["hostID"]')" = 1000 ]
+	[ "$(json_get u/config.json 'd["linux"]["gidMappings"][0]["hostID"]')" = 1000 ]
+}
+
+@test "spec --bundle and -b write into that directory" {
+	mkdir one two
+	berth spec --bundle one
+	berth spec -b two
+	[ -f one/config.json ]
+	[ -f two/config.json ]
+	[ ! -e config.json ]
+	cmp one/config.json two/config.json
+}
+
+@test "spec refuses to overwrite an existing config.json" {
+	echo '{"mine": true}' >config.json
+	run berth spec
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"File config.json exists. Remove it first"* ]]
+	[ "$(cat config.json)" = '{"mine": true}' ]
+}
+
+@test "spec fails on a missing bundle directory and on stray arguments" {
+	run berth spec -b "$WORK/nonexistent"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"nonexistent/config.json"* ]]
+	run berth spec extra
+	[ "$status" -eq 1 ]
+	[ ! -e config.json ]
+}
+
+@test "features is valid against features-schema.json and reports this host" {
+	berth features >features.json
+	validate_json features-schema.json features.json
+	[ "$(json_get features.json 'd["ociVersionMin"]')" = '"1.0.0"' ]
+	[ "$(json_get features.json 'd["ociVersionMax"]')" = '"1.3.0"' ]
+	[ "$(json_get features.json 'd["hooks"]')" = '["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"]' ]
+	# mount options include the basics, sorted
+	[ "$(json_get features.json 'all(o in d["mountOptions"] for o in ["bind", "rbind", "ro", "nosuid", "rprivate"])')" = true ]
+	[ "$(json_get features.json 'd["mountOptions"] == sorted(d["mountOptions"])')" = true ]
+	# every namespace this kernel has is listed
+	for ns in ipc mnt net pid user uts cgroup; do
+		[ -e /proc/self/ns/$ns ] || continue
+		name=$ns
+		[ $ns = mnt ] && name=mount
+		[ $ns = net ] && name=network
+		[ "$(json_get features.json "\"$name\" in d[\"linux\"][\"namespaces\"]")" = true ]
+	done
+	# cgroup versions as /proc/filesystems says
+	v2=false
+	grep -qw cgroup2 /proc/filesystems && v2=true
+	[ "$(json_get features.json 'd["linux"]["cgroup"]["v2"]')" = "$v2" ]
+}
+
+@test "every spec-examples config is valid against config-schema.json" {
+	local n=0
+	for f in "$REPO"/spec-examples/*/config.json; do
+		validate_json config-schema.json "$f"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 7 ]
+}
+
+@test "spec-examples/default is berth spec with only args and terminal changed" {
+	berth spec
+	python3 - config.json "$REPO/spec-examples/default/config.json" <<'EOF'
+import json, sys
+spec, example = (json.load(open(p)) for p in sys.argv[1:])
+assert example["process"]["terminal"] is False
+spec["process"]["terminal"] = False
+spec["process"]["args"] = example["process"]["args"]
+for d in (spec, example):  # berth adds a cgroup namespace on cgroup2-only hosts, as runc
+    d["linux"]["namespaces"] = [n for n in d["linux"]["namespaces"] if n["type"] != "cgroup"]
+assert spec == example, "spec-examples/default/config.json is out of date with `berth spec`"
+EOF
+}
+
+@test "make-rootfs.sh makes a busybox rootfs with users and groups" {
+	"$REPO/spec-examples/make-rootfs.sh" rootfs
+	[ -x rootfs/usr/bin/busybox ]
+	[ "$(readlink rootfs/bin)" = usr/bin ]
+	[ -L rootfs/usr/bin/sh ]
+	grep -q '^user:x:1000:1000:' rootfs/etc/passwd
+	grep -q '^nobody:x:65534:' rootfs/etc/passwd
+	grep -q '^tty:x:5:' rootfs/etc/group
+	[ "$(cat rootfs/etc/hostname)" = berth ]
+	[ "$(stat -c %a rootfs/tmp)" = 1777 ]
+	# not a hard link of the host's busybox
+	[ "$(stat -c %h rootfs/usr/bin/busybox)" = 1 ]
+	if [ "$(id -u)" -eq 0 ]; then
+		[ "$(chroot rootfs /bin/sh -c 'echo $((6 * 7)); id -u user; id -gn')" = "42
+1000
+root" ]
+	fi
+}
+
+@test "setup_bundle gives a bundle with rootfs and the example's config" {
+	setup_bundle hooks
+	[ "$PWD" = "$BUNDLE" ]
+	[ -x "$ROOTFS/usr/bin/busybox" ]
+	cmp "$BUNDLE/config.json" "$REPO/spec-examples/hooks/config.json"
+	update_config 'c["process"]["args"] = ["true"]; c["hostname"] = "edited"'
+	[ "$(json_get config.json 'd["process"]["args"]')" = '["true"]' ]
+	[ "$(json_get config.json 'd["hostname"]')" = '"edited"' ]
+}
+
+@test "the man page covers every command and every flag" {
+	local md=$REPO/docs/berth.8.md cmd flag missing=
+	[ -f "$REPO/docs/berth.8" ]
+	for cmd in $("$BERTH" --help | awk '/^COMMANDS:/{on=1; next} /^$/{on=0} on {print $1}'); do
+		grep -Eq "^## (.*[ ,])?$cmd(,|$)" "$md" || missing="$missing command:$cmd"
+		for flag in $("$BERTH" help "$cmd" | sed -n '/^OPTIONS:/,$p' | grep -oE -- '--[a-z][a-z-]*'); do
+			grep -q -- "\*\*$flag\*\*" "$md" || missing="$missing $cmd:$flag"
+		done
+	done
+	for flag in $("$BERTH" --help | sed -n '/^GLOBAL OPTIONS:/,$p' | grep -oE -- '--[a-z][a-z-]*'); do
+		grep -q -- "\*\*$flag\*\*" "$md" || missing="$missing global:$flag"
+	done
+	[ -z "$missing" ] || {
+		echo "not in docs/berth.8.md:$missing"
+		false
+	}
+}

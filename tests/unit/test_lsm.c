@@ -1,0 +1,86 @@
+/* test_lsm.c - AppArmor/SELinux requests on this host: refused with a
+ * clear error when the LSM is off, no-ops when empty; the exec label really
+ * written when the LSM is on. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libcontainer/lsm.h"
+
+START_TEST(empty_is_nothing)
+{
+	struct berth_process p = {0};
+	struct berth_error err = {0};
+	ck_assert_int_eq(lsm_check(&p, &err), 0);
+	ck_assert_int_eq(lsm_apply_exec(&p, -1, &err), 0);
+	p.apparmor_profile = "";
+	p.selinux_label = "";
+	ck_assert_int_eq(lsm_check(&p, &err), 0);
+	ck_assert_int_eq(lsm_apply_exec(&p, -1, &err), 0);
+}
+END_TEST
+
+START_TEST(apparmor_requested)
+{
+	struct berth_process p = {.apparmor_profile = "berth-test-profile"};
+	struct berth_error err = {0};
+	if (lsm_apparmor_enabled()) {
+		ck_assert_int_eq(lsm_check(&p, &err), 0);
+		return;
+	}
+	ck_assert_int_eq(lsm_check(&p, &err), -1);
+	ck_assert_msg(strstr(err.msg, "process.apparmorProfile") &&
+			  strstr(err.msg, "berth-test-profile") &&
+			  strstr(err.msg, "AppArmor is not enabled"),
+		      "%s", err.msg);
+}
+END_TEST
+
+START_TEST(selinux_requested)
+{
+	struct berth_process p = {.selinux_label = "system_u:system_r:container_t:s0"};
+	struct berth_error err = {0};
+	if (lsm_selinux_enabled()) {
+		ck_assert_int_eq(lsm_check(&p, &err), 0);
+		return;
+	}
+	ck_assert_int_eq(lsm_check(&p, &err), -1);
+	ck_assert_msg(strstr(err.msg, "process.selinuxLabel") &&
+			  strstr(err.msg, "SELinux is not enabled"),
+		      "%s", err.msg);
+}
+END_TEST
+
+START_TEST(features)
+{
+	json_t *j = lsm_features_json();
+	ck_assert_ptr_nonnull(j);
+	json_t *aa = json_object_get(json_object_get(j, "apparmor"), "enabled");
+	json_t *se = json_object_get(json_object_get(j, "selinux"), "enabled");
+	ck_assert(json_is_boolean(aa) && json_is_boolean(se));
+	ck_assert_int_eq(json_is_true(aa), lsm_apparmor_enabled());
+	ck_assert_int_eq(json_is_true(se), lsm_selinux_enabled());
+	json_decref(j);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("lsm");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, empty_is_nothing);
+	tcase_add_test(tc, apparmor_requested);
+	tcase_add_test(tc, selinux_requested);
+	tcase_add_test(tc, features);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
