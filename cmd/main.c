@@ -200,7 +200,7 @@ int main(int argc, char **argv)
 	rc = cmd->run(&g, argc - next, argv + next, &err);
 	if (rc < 0) {
 		report(&err);
-		return 1;
+		return err.exit_code ? err.exit_code : 1;
 	}
 	return rc;
 }

@@ -124,14 +124,15 @@ int process_set_user(const struct berth_process *p, bool setgroups_allowed, stru
 	const struct berth_user *u = &p->user;
 
 	if (setgroups_allowed) {
-		gid_t groups[256];
+		gid_t groups[256] = {0};
 		size_t n = u->n_additional_gids;
 		if (n > sizeof(groups) / sizeof(groups[0]))
 			return berr_set(err, "process.user.additionalGids: too many groups (%zu)",
 					n);
 		for (size_t i = 0; i < n; i++)
 			groups[i] = u->additional_gids[i];
-		if (setgroups(n, groups) < 0)
+		/* With no extra groups, a userns with setgroups=deny is fine as it is. */
+		if (setgroups(n, groups) < 0 && !(errno == EPERM && n == 0))
 			return berr_sys(err, errno, "process.user.additionalGids: setgroups");
 	} else if (u->n_additional_gids > 0) {
 		return berr_set(err, "process.user.additionalGids: cannot set groups in a user "

@@ -122,7 +122,7 @@ void seccomp_cache_key(const struct berth_seccomp *s, char hex[KEY_HEX_LEN + 1])
 {
 	struct seccomp_sha256 c;
 	seccomp_sha256_init(&c);
-	feed_str(&c, "berth seccomp cache v1");
+	feed_str(&c, "berth seccomp cache v2");
 	feed_libseccomp(&c);
 	struct utsname u;
 	if (uname(&u) == 0) {
@@ -145,6 +145,10 @@ void seccomp_cache_key(const struct berth_seccomp *s, char hex[KEY_HEX_LEN + 1])
 
 int seccomp_cache_open_dir(const char *cache_dir, struct berth_error *err)
 {
+	/* The caller's cache dir may not exist yet on a fresh state root;
+	 * make that one level (ours, 0700), never its parents. */
+	if (mkdir(cache_dir, 0700) < 0 && errno != EEXIST)
+		return berr_sys(err, errno, "mkdir %s", cache_dir);
 	_cleanup_close_ int root = open(cache_dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (root < 0)
 		return berr_sys(err, errno, "open %s", cache_dir);

@@ -203,5 +203,7 @@ int seccomp_compile(const struct berth_seccomp *s, struct seccomp_filter *f,
 	for (size_t i = 0; i < s->n_syscalls; i++)
 		if (add_syscall_rules(ctx, &s->syscalls[i], i, def, err) < 0)
 			return -1;
-	return export_program(ctx, f, err);
+	if (export_program(ctx, f, err) < 0)
+		return -1;
+	return seccomp_enosys_patch(s, f, err);
 }

@@ -17,24 +17,29 @@
  * sendto, which the child itself needs after the install to pass the notify
  * fd to the parent (otherwise init would wait on its own listener forever).
  *
- * When to install (the caller's concern, as in runc):
- *  - process.noNewPrivileges: install as the very last step before execve.
- *    The filter must then let through only what runs after it: the
- *    SYNC_SECCOMP_FD message (sendmsg) and the wait for SYNC_SECCOMP_DONE
- *    (recvmsg) when the filter wants a listener, close/close_range, and
- *    execve itself.
+ * Syscalls newer than the profile (numbers above the highest one it names,
+ * native arch) answer ENOSYS instead of the default action, as runc's
+ * patchbpf stub does, unless the default action is ALLOW, LOG or ENOSYS.
+ *
+ * When to install (the caller's concern, as in runc; see process.c):
+ *  - process.noNewPrivileges: as late as possible. Everything between the
+ *    install and execve runs under the filter, so keep it to what runc
+ *    also does there: the SYNC_SECCOMP_FD/SYNC_SECCOMP_DONE exchange when
+ *    the filter wants a listener (sendmsg/recvmsg), the sync with the
+ *    parent and the exec-fifo wait (openat/read/write/close), close, and
+ *    execve. Realistic profiles allow all of these; a profile that denies
+ *    them fails the start, in runc too.
  *  - without noNewPrivileges: installing needs CAP_SYS_ADMIN, so install
  *    before capabilities are dropped. Everything after the install then
  *    runs under the filter: prctl (PR_CAPBSET_DROP, PR_SET_KEEPCAPS,
- *    PR_CAP_AMBIENT), setgroups, setresgid, setresuid, capset, the LSM
- *    exec-label write (openat/write/close), personality, chdir, and execve.
- *    runc does exactly this and adds no holes to the profile: a profile
- *    that denies those syscalls fails the start, which is the user's
- *    intent. Realistic profiles (Docker's, podman's) allow all of them.
+ *    PR_CAP_AMBIENT), setgroups, setresgid, setresuid, capset, chdir, the
+ *    above, and execve. runc does exactly this and adds no holes to the
+ *    profile; Docker's and podman's profiles allow all of them.
  *
  * Never: call libseccomp or allocate in the child (seccomp_filter_install);
  * trust a cache file that is not ours (owner, mode, type and content are
- * checked on every load); add rules the profile did not ask for. */
+ * checked on every load); add rules the profile did not ask for (the
+ * ENOSYS stub only changes which errno a denied syscall gets). */
 #ifndef BERTH_SECCOMP_FILTER_H
 #define BERTH_SECCOMP_FILTER_H
 

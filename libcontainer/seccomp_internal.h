@@ -63,6 +63,14 @@ int seccomp_check_notify(const struct berth_seccomp *s, bool *notify, struct ber
 int seccomp_compile(const struct berth_seccomp *s, struct seccomp_filter *f,
 		    struct berth_error *err);
 
+/* ---- seccomp_enosys.c ---- */
+
+/* Prepend to f's program a stub answering ENOSYS for native syscall
+ * numbers above the highest one s names (runc's behaviour), unless the
+ * default action makes that moot. */
+int seccomp_enosys_patch(const struct berth_seccomp *s, struct seccomp_filter *f,
+			 struct berth_error *err);
+
 /* ---- seccomp_sha256.c ---- */
 
 #define SECCOMP_SHA256_LEN 32

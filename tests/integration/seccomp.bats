@@ -23,6 +23,11 @@ set_profile() {
 	update_config "c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'syscalls': $1}"
 }
 
+# Container IDs name host-wide cgroups: keep them unique per test run.
+cid() {
+	echo "seccomp-$1-$$"
+}
+
 args() {
 	local py="c['process']['args'] = ["
 	local a
@@ -34,7 +39,7 @@ args() {
 
 @test "podman's default profile: allowed syscalls work, others get its errnos" {
 	args sh -c 'mkdir /tmp/d && echo mkdir-ok; linux32 true && echo linux32-ok; grep ^Seccomp: /proc/self/status; swapoff /nonexistent 2>&1; nsenter -t 1 -n true 2>&1; true'
-	run berth run -b "$BUNDLE" podman-profile
+	run berth run -b "$BUNDLE" "$(cid podman-profile)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *mkdir-ok* ]]
@@ -48,7 +53,7 @@ args() {
 @test "SCMP_ACT_ERRNO with errnoRet: the container sees that errno" {
 	set_profile "[{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 18}]"
 	args sh -c 'mkdir /tmp/d; test -d /tmp/d && echo exists || echo absent'
-	run berth run -b "$BUNDLE" errno
+	run berth run -b "$BUNDLE" "$(cid errno)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Invalid cross-device link"* ]]
@@ -64,7 +69,7 @@ for e in s["syscalls"]:
     e["names"] = [n for n in e["names"] if n not in ("mkdir", "mkdirat")]
 '
 	args sh -c 'mkdir /tmp/d 2>&1; echo done'
-	run berth run -b "$BUNDLE" default-errno
+	run berth run -b "$BUNDLE" "$(cid default-errno)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Not supported"* || "$output" == *"Operation not supported"* ]]
@@ -74,7 +79,7 @@ for e in s["syscalls"]:
 @test "SCMP_ACT_KILL_PROCESS: the process dies of SIGSYS" {
 	set_profile "[{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_KILL_PROCESS'}]"
 	args mkdir /tmp/d
-	run berth run -b "$BUNDLE" kill
+	run berth run -b "$BUNDLE" "$(cid kill)"
 	echo "$output"
 	# 128 + SIGSYS (31)
 	[ "$status" -eq 159 ]
@@ -83,20 +88,27 @@ for e in s["syscalls"]:
 @test "argument conditions: personality refused only for PER_LINUX32" {
 	set_profile "[{'names': ['personality'], 'action': 'SCMP_ACT_ERRNO', 'args': [{'index': 0, 'value': 8, 'op': 'SCMP_CMP_EQ'}]}]"
 	args sh -c 'linux64 true && echo linux64-ok; linux32 true 2>&1; echo rc=$?'
-	run berth run -b "$BUNDLE" args
+	run berth run -b "$BUNDLE" "$(cid args)"
 	echo "$output"
 	[[ "$output" == *linux64-ok* ]]
 	[[ "$output" == *"Operation not permitted"* ]]
 	[[ "$output" == *rc=1* ]]
 }
 
-@test "SCMP_CMP_MASKED_EQ: clone with CLONE_NEWUSER refused, plain clone allowed" {
-	# (flags & CLONE_NEWUSER) == CLONE_NEWUSER
+@test "SCMP_CMP_MASKED_EQ: unshare with CLONE_NEWUSER refused, other flags allowed" {
+	# (flags & CLONE_NEWUSER) == CLONE_NEWUSER; CAP_SYS_ADMIN so that only
+	# seccomp can refuse.
 	set_profile "[{'names': ['unshare'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 13, 'args': [{'index': 0, 'value': 0x10000000, 'valueTwo': 0x10000000, 'op': 'SCMP_CMP_MASKED_EQ'}]}]"
-	args sh -c 'unshare -U true 2>&1; unshare -u true && echo uts-ok'
-	run berth run -b "$BUNDLE" masked
+	update_config '
+for k in ("bounding", "effective", "permitted"):
+    c["process"]["capabilities"][k].append("CAP_SYS_ADMIN")
+'
+	args sh -c 'unshare -U true 2>&1; unshare -U -u true 2>&1; unshare -u true && echo uts-ok'
+	run berth run -b "$BUNDLE" "$(cid masked)"
 	echo "$output"
-	[[ "$output" == *"Permission denied"* ]]
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"unshare(0x10000000): Permission denied"* ]]
+	[[ "$output" == *"unshare(0x14000000): Permission denied"* ]]
 	[[ "$output" == *uts-ok* ]]
 }
 
@@ -104,7 +116,7 @@ for e in s["syscalls"]:
 	set_profile "[{'names': ['no_such_syscall_berth', 'mkdir', 'mkdirat'], 'action': 'SCMP_ACT_ERRNO', 'errnoRet': 18}]"
 	update_config 'c["linux"]["seccomp"]["flags"] = ["SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW"]'
 	args sh -c 'mkdir /tmp/d 2>&1; grep ^Seccomp_filters: /proc/self/status'
-	run berth run -b "$BUNDLE" unknown
+	run berth run -b "$BUNDLE" "$(cid unknown)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Invalid cross-device link"* ]]
@@ -113,20 +125,22 @@ for e in s["syscalls"]:
 
 @test "compiled filters are cached under the state root: the second start hits" {
 	args true
-	run berth --debug run -b "$BUNDLE" cache1
+	run berth --debug run -b "$BUNDLE" "$(cid cache1)"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"seccomp: compiled"* ]]
-	run berth --debug run -b "$BUNDLE" cache2
+	run berth --debug run -b "$BUNDLE" "$(cid cache2)"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"seccomp: cache hit"* ]]
 	[[ "$output" != *"seccomp: compiled"* ]]
 	local f
-	f=$(ls "$BERTH_ROOT"/seccomp/*.bpf)
+	f=$(find "$BERTH_ROOT" -name '*.bpf')
+	[ "$(echo "$f" | wc -l)" -eq 1 ]
+	[ "$(basename "$(dirname "$f")")" = seccomp ]
 	[ "$(stat -c %a "$f")" = 600 ]
-	[ "$(stat -c %a "$BERTH_ROOT/seccomp")" = 700 ]
+	[ "$(stat -c %a "$(dirname "$f")")" = 700 ]
 	# A tampered entry is not used.
 	chmod 0644 "$f"
-	run berth --debug run -b "$BUNDLE" cache3
+	run berth --debug run -b "$BUNDLE" "$(cid cache3)"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"rejected"* ]]
 	[[ "$output" == *"seccomp: compiled"* ]]
@@ -140,20 +154,20 @@ for e in s["syscalls"]:
 	update_config "c['linux']['seccomp']['listenerPath'] = '$sock'; c['linux']['seccomp']['listenerMetadata'] = 'berth-bats'"
 	# The agent answers "success" without making anything.
 	args sh -c 'mkdir /tmp/fake && echo mkdir-returned-0; test -d /tmp/fake || echo absent'
-	run berth run -b "$BUNDLE" notify
+	run berth run -b "$BUNDLE" "$(cid notify)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *mkdir-returned-0* ]]
 	[[ "$output" == *absent* ]]
 	grep -q '"fds":\["seccompFd"\]' "$BERTH_TEST_DIR/agent-state.json"
 	grep -q '"metadata":"berth-bats"' "$BERTH_TEST_DIR/agent-state.json"
-	grep -q '"id":"notify"' "$BERTH_TEST_DIR/agent-state.json"
+	grep -q "\"id\":\"$(cid notify)\"" "$BERTH_TEST_DIR/agent-state.json"
 	grep -q '^syscall=83 ' "$BERTH_TEST_DIR/agent.log" || grep -q '^syscall=258 ' "$BERTH_TEST_DIR/agent.log"
 }
 
 @test "SCMP_ACT_NOTIFY as the default action is refused" {
 	update_config 'c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_NOTIFY", "listenerPath": "/nonexistent.sock"}'
-	run berth run -b "$BUNDLE" notify-default
+	run berth run -b "$BUNDLE" "$(cid notify-default)"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"linux.seccomp.defaultAction"* ]]
@@ -167,7 +181,7 @@ p["capabilities"]["ambient"] = ["CAP_NET_BIND_SERVICE"]
 p["capabilities"]["bounding"].append("CAP_NO_SUCH_CAP")
 '
 	args grep ^Cap /proc/self/status
-	run berth run -b "$BUNDLE" caps
+	run berth run -b "$BUNDLE" "$(cid caps)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	# podman's defaults: CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID
@@ -188,8 +202,10 @@ p["user"] = {"uid": 1000, "gid": 1000}
 p["capabilities"]["inheritable"] = ["CAP_NET_BIND_SERVICE"]
 p["capabilities"]["ambient"] = ["CAP_NET_BIND_SERVICE"]
 '
+	# uid 1000 must be able to walk the rootfs (the cached copy may be 0700).
+	chmod 0755 "$ROOTFS"
 	args grep ^Cap /proc/self/status
-	run berth run -b "$BUNDLE" caps-user
+	run berth run -b "$BUNDLE" "$(cid caps-user)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"CapEff:	0000000000000400"* ]]
@@ -199,7 +215,7 @@ p["capabilities"]["ambient"] = ["CAP_NET_BIND_SERVICE"]
 @test "without noNewPrivileges the filter still goes in (before the caps drop)" {
 	update_config 'c["process"]["noNewPrivileges"] = False'
 	args sh -c 'grep -E "^(Seccomp|NoNewPrivs):" /proc/self/status'
-	run berth run -b "$BUNDLE" no-nnp
+	run berth run -b "$BUNDLE" "$(cid no-nnp)"
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Seccomp:	2"* ]]
@@ -210,7 +226,7 @@ p["capabilities"]["ambient"] = ["CAP_NET_BIND_SERVICE"]
 	[ "$(cat /sys/module/apparmor/parameters/enabled 2>/dev/null)" = Y ] && skip "AppArmor is enabled here"
 	update_config 'c["process"]["apparmorProfile"] = "berth-test"'
 	args true
-	run berth run -b "$BUNDLE" apparmor
+	run berth run -b "$BUNDLE" "$(cid apparmor)"
 	echo "$output"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"process.apparmorProfile"*"AppArmor is not enabled"* ]]

@@ -405,6 +405,43 @@ START_TEST(skips_unknown_and_default)
 }
 END_TEST
 
+static long newer_and_older(void *arg)
+{
+	(void)arg;
+	/* process_madvise (440) is above everything the profile names; mkdir
+	 * (83) is below and simply not allowed. Bits: 1 = ENOSYS for the
+	 * newer, 2 = EPERM for the older. */
+	long r = 0;
+	if (syscall(440, -1, NULL, 0, 0, 0) < 0 && errno == ENOSYS)
+		r |= 1;
+	if (do_mkdir(NULL) < 0 && errno == EPERM)
+		r |= 2;
+	return r;
+}
+
+/* Syscalls newer than the profile answer ENOSYS, not the default EPERM
+ * (runc's stub), so programs fall back instead of failing. */
+START_TEST(enosys_for_newer_syscalls)
+{
+	static char *allowed[] = {"write", "exit_group", "exit", "getpid", "close", "rt_sigreturn"};
+	struct berth_seccomp_syscall sc = {
+	    .names = allowed, .n_names = 6, .action = BERTH_SCMP_ACT_ALLOW};
+	struct berth_seccomp s = profile(BERTH_SCMP_ACT_ERRNO, &sc, 1);
+	struct seccomp_filter *f = compile_ok(&s, NULL);
+	struct outcome o = run_filtered(f, newer_and_older, NULL);
+	ck_assert(o.got);
+	ck_assert_int_eq(o.value, 3);
+	unsigned with_stub = seccomp_filter_length(f);
+	seccomp_filter_free(f);
+	/* A default that already lets syscalls through gets no stub. */
+	s.default_action = BERTH_SCMP_ACT_ALLOW;
+	sc.action = BERTH_SCMP_ACT_ERRNO;
+	f = compile_ok(&s, NULL);
+	ck_assert_uint_lt(seccomp_filter_length(f), with_stub);
+	seccomp_filter_free(f);
+}
+END_TEST
+
 START_TEST(architectures)
 {
 	static char *archs[] = {"SCMP_ARCH_X86", "SCMP_ARCH_X32", "SCMP_ARCH_X86_64"};
@@ -1008,6 +1045,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, masked_eq);
 	tcase_add_test(tc, several_conditions);
 	tcase_add_test(tc, skips_unknown_and_default);
+	tcase_add_test(tc, enosys_for_newer_syscalls);
 	tcase_add_test(tc, architectures);
 	tcase_add_test(tc, errors_name_the_field);
 	tcase_add_test(tc, tsync_thread_filtered);

@@ -1,0 +1,404 @@
+/* exec.c - `exec`: the parent side. It builds the process from the
+ * container's config and the flags (or from a process.json), prepares
+ * capabilities and seccomp, enters the container's pid namespace for the
+ * clone only, and serves the child until it has exec'd. */
+#include "exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "libcontainer/cap_names.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/clone3.h"
+#include "libcontainer/console.h"
+#include "libcontainer/exeseal.h"
+#include "libcontainer/join.h"
+#include "libcontainer/lsm.h"
+#include "libcontainer/namespaces.h"
+#include "libcontainer/process.h"
+#include "libcontainer/procfs.h"
+#include "libcontainer/seccomp_filter.h"
+#include "libcontainer/sync.h"
+
+struct exec_ctx {
+	const struct runtime_opts *ro;
+	const struct exec_opts *o;
+	struct container *c;
+	struct berth_spec *spec;
+	struct berth_process *parsed; /* from -p */
+	struct berth_process proc;    /* what runs: a shallow copy with overrides */
+	char **env;		      /* owned arrays of the copy (strings are borrowed) */
+	uint32_t *gids;
+	struct caps_sets caps;
+	bool have_caps;
+	struct seccomp_filter *seccomp;
+	int init_pidfd;
+	int sync[2];
+	int console_sock;
+	int procfd;
+	pid_t pid;
+	int pidfd;
+	int pty_master;
+};
+
+static int parse_user(const char *s, struct berth_user *u, struct berth_error *err)
+{
+	char *end;
+	unsigned long uid = strtoul(s, &end, 10);
+
+	if (end == s || (*end && *end != ':'))
+		return berr_set(err, "--user %s: expected UID[:GID]", s);
+	u->uid = (uint32_t)uid;
+	if (*end == ':') {
+		const char *g = end + 1;
+		unsigned long gid = strtoul(g, &end, 10);
+		if (end == g || *end)
+			return berr_set(err, "--user %s: expected UID[:GID]", s);
+		u->gid = (uint32_t)gid;
+	}
+	return 0;
+}
+
+/* env of the config, each -e K=V replacing a K= entry or appended. */
+static int merge_env(struct exec_ctx *x, struct berth_error *err)
+{
+	const struct exec_opts *o = x->o;
+	size_t n = x->proc.n_env;
+
+	x->env = calloc(n + o->n_env + 1, sizeof(char *));
+	if (!x->env)
+		return berr_sys(err, ENOMEM, "allocate env");
+	memcpy(x->env, x->proc.env, n * sizeof(char *));
+	for (size_t i = 0; i < o->n_env; i++) {
+		const char *eq = strchr(o->env[i], '=');
+		size_t klen = eq ? (size_t)(eq - o->env[i]) + 1 : strlen(o->env[i]);
+		size_t j;
+		for (j = 0; j < n; j++)
+			if (strncmp(x->env[j], o->env[i], klen) == 0)
+				break;
+		x->env[j] = o->env[i];
+		if (j == n)
+			n++;
+	}
+	x->proc.env = x->env;
+	x->proc.n_env = n;
+	return 0;
+}
+
+static int build_process(struct exec_ctx *x, struct berth_error *err)
+{
+	const struct exec_opts *o = x->o;
+
+	if (o->process_file) {
+		_cleanup_free_ char *text = NULL;
+		size_t len = 0;
+		FILE *f = fopen(o->process_file, "re");
+		if (!f)
+			return berr_sys(err, errno, "open process file %s", o->process_file);
+		FILE *m = open_memstream(&text, &len);
+		char buf[8192];
+		size_t n;
+		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+			fwrite(buf, 1, n, m);
+		fclose(f);
+		if (!m || fclose(m) != 0)
+			return berr_sys(err, ENOMEM, "read process file %s", o->process_file);
+		x->parsed = berth_process_parse(text, len, err);
+		if (!x->parsed)
+			return berr_prefix(err, "process file %s", o->process_file);
+		x->proc = *x->parsed;
+		return 0;
+	}
+	if (o->n_args == 0)
+		return berr_set(err, "exec: no command given (args or --process)");
+	x->proc = x->spec->process;
+	x->proc.args = o->args;
+	x->proc.n_args = o->n_args;
+	x->proc.terminal = o->tty;
+	x->proc.has_console_size = false;
+	if (o->cwd)
+		x->proc.cwd = (char *)o->cwd;
+	if (o->user && parse_user(o->user, &x->proc.user, err) < 0)
+		return -1;
+	if (o->n_groups) {
+		x->gids = calloc(o->n_groups, sizeof(*x->gids));
+		if (!x->gids)
+			return berr_sys(err, ENOMEM, "allocate groups");
+		for (size_t i = 0; i < o->n_groups; i++) {
+			char *end;
+			x->gids[i] = (uint32_t)strtoul(o->groups[i], &end, 10);
+			if (end == o->groups[i] || *end)
+				return berr_set(err, "--additional-gids %s: not a number",
+						o->groups[i]);
+		}
+		x->proc.user.additional_gids = x->gids;
+		x->proc.user.n_additional_gids = o->n_groups;
+	}
+	if (o->no_new_privs)
+		x->proc.no_new_privileges = true;
+	if (o->apparmor)
+		x->proc.apparmor_profile = (char *)o->apparmor;
+	if (o->process_label)
+		x->proc.selinux_label = (char *)o->process_label;
+	return merge_env(x, err);
+}
+
+/* --cap adds to bounding, effective and permitted, and to ambient only when
+ * the config has inheritable bits; never to inheritable (CVE-2022-29162). */
+static int prepare_caps(struct exec_ctx *x, struct berth_error *err)
+{
+	if (x->proc.capabilities.present) {
+		if (caps_parse(&x->proc.capabilities, &x->caps, err) < 0)
+			return -1;
+		x->have_caps = true;
+	}
+	for (size_t i = 0; i < x->o->n_caps; i++) {
+		int cap;
+		char name[64];
+		snprintf(name, sizeof(name), "%s%s",
+			 strncasecmp(x->o->caps[i], "CAP_", 4) == 0 ? "" : "CAP_", x->o->caps[i]);
+		if (cap_from_name_checked(name, &cap) < 0)
+			return berr_set(err, "--cap %s: unknown capability", x->o->caps[i]);
+		if (!x->have_caps)
+			continue; /* no capabilities in the config: the process keeps all */
+		uint64_t bit = 1ULL << cap;
+		x->caps.bounding |= bit;
+		x->caps.effective |= bit;
+		x->caps.permitted |= bit;
+		if (x->caps.inheritable)
+			x->caps.ambient |= bit;
+	}
+	return 0;
+}
+
+static int check_status(struct exec_ctx *x, struct berth_error *err)
+{
+	switch (container_status(x->c)) {
+	case CONTAINER_STOPPED:
+	case CONTAINER_CREATING:
+		return berr_set(err, "cannot exec in a stopped container");
+	case CONTAINER_PAUSED:
+		if (!x->o->ignore_paused)
+			return berr_set(err, "cannot exec in a paused container (use "
+					     "--ignore-paused to override)");
+		return 0;
+	default:
+		return 0;
+	}
+}
+
+static int load(struct exec_ctx *x, struct berth_error *err)
+{
+	char path[PATH_MAX + 16];
+
+	if (container_open(x->ro->root, x->o->id, false, &x->c, err) < 0 ||
+	    check_status(x, err) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/config.json", x->c->bundle ? x->c->bundle : ".");
+	x->spec = berth_spec_load(path, err);
+	if (!x->spec)
+		return berr_prefix(err, "container %s", x->o->id);
+	if (x->ro->argv && exeseal_needed(x->spec) && !exeseal_is_sealed())
+		return exeseal_reexec(x->ro->argv, err);
+	x->init_pidfd = pidfd_open_pid(x->c->pid, err);
+	if (x->init_pidfd < 0 || proc_start_time(x->c->pid) != x->c->start_time)
+		return berr_set(err, "cannot exec in a stopped container");
+	return 0;
+}
+
+static int prepare(struct exec_ctx *x, struct berth_error *err)
+{
+	char cache[PATH_MAX];
+
+	if (build_process(x, err) < 0 || prepare_caps(x, err) < 0 || lsm_check(&x->proc, err) < 0)
+		return -1;
+	if (x->spec->linux_.seccomp.present) {
+		snprintf(cache, sizeof(cache), "%s/.cache", x->ro->root);
+		if (seccomp_filter_prepare(&x->spec->linux_.seccomp, cache, &x->seccomp, err) < 0)
+			return berr_prefix(err, "linux.seccomp");
+	}
+	if (x->proc.terminal && x->o->detach && !x->o->console_socket)
+		return berr_set(err, "cannot allocate tty if runc will detach without setting "
+				     "console socket");
+	if (x->o->console_socket) {
+		x->console_sock = console_socket_connect(x->o->console_socket, err);
+		if (x->console_sock < 0)
+			return -1;
+	}
+	x->procfd = procfs_open(err);
+	if (x->procfd < 0)
+		return -1;
+	return sync_socketpair(x->sync, err);
+}
+
+static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err)
+{
+	uint64_t flags = ns_differing_flags(x->c->pid);
+	_cleanup_close_ int host_pidns = -1;
+	int cgfd = x->c->cgroup ? cgroup_manager_clone_fd(x->c->cgroup) : -1;
+	struct join_config jc = {
+	    .proc = &x->proc,
+	    .caps = x->have_caps ? &x->caps : NULL,
+	    .seccomp = x->seccomp,
+	    .sync_fd = x->sync[1],
+	    .init_pidfd = x->init_pidfd,
+	    .init_pid = x->c->pid,
+	    .ns_flags = flags & ~(uint64_t)CLONE_NEWPID,
+	    .userns = (flags & CLONE_NEWUSER) != 0,
+	    .preserve_fds = x->o->preserve_fds,
+	    .parent_fds = {x->sync[0], x->c->dir_fd, x->console_sock, x->procfd, cgfd, -1},
+	};
+	sigset_t all;
+
+	if (flags & CLONE_NEWPID) {
+		/* Enter the container's pid namespace for the next child only. */
+		host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+		if (host_pidns < 0)
+			return berr_sys(err, errno, "open /proc/self/ns/pid");
+		if (setns(x->init_pidfd, CLONE_NEWPID) < 0)
+			return berr_sys(err, errno, "join the pid namespace of pid %d", x->c->pid);
+	}
+	sigfillset(&all);
+	if (!x->o->detach && sigprocmask(SIG_BLOCK, &all, old_mask) < 0)
+		return berr_sys(err, errno, "sigprocmask");
+	x->pid = clone3_fork(0, cgfd, &x->pidfd, err);
+	if (x->pid == 0)
+		join_run(&jc);
+	if (host_pidns >= 0 && setns(host_pidns, CLONE_NEWPID) < 0 && x->pid > 0)
+		return berr_sys(err, errno, "return to the host pid namespace");
+	if (x->pid < 0)
+		return -1;
+	close(x->sync[1]);
+	x->sync[1] = -1;
+	if (x->c->cgroup && cgroup_manager_add_pid(x->c->cgroup, x->pid, err) < 0)
+		return -1;
+	if (process_write_oom_score_adj(x->pid, &x->proc, x->procfd, err) < 0)
+		return -1;
+	return sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err);
+}
+
+/* Until the child's end closes (its execve succeeded) or it reports an error. */
+static int serve(struct exec_ctx *x, struct berth_error *err)
+{
+	struct sync_msg msg;
+	struct berth_error rerr;
+
+	for (;;) {
+		if (sync_recv(x->sync[0], &msg, &rerr) < 0)
+			return 0; /* closed on exec */
+		switch (msg.type) {
+		case SYNC_ERROR:
+			berr_set(err, "%s", msg.payload);
+			err->errnum = (int)msg.value;
+			return -1;
+		case SYNC_PTY_MASTER:
+			if (x->console_sock >= 0) {
+				int rc = console_send_fd(x->console_sock, msg.fd, err);
+				close(msg.fd);
+				if (rc < 0)
+					return -1;
+			} else {
+				x->pty_master = msg.fd;
+			}
+			break;
+		case SYNC_SECCOMP_FD: {
+			_cleanup_free_ char *state = container_state_json(x->c, &rerr);
+			int rc = seccomp_notify_forward(&x->spec->linux_.seccomp, msg.fd, x->pid,
+							state ? state : "{}", err);
+			close(msg.fd);
+			if (rc < 0 ||
+			    sync_send(x->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0, -1, err) < 0)
+				return -1;
+			break;
+		}
+		default:
+			if (msg.fd >= 0)
+				close(msg.fd);
+			return berr_set(err, "exec: unexpected message %s",
+					sync_type_name((enum sync_type)msg.type));
+		}
+	}
+}
+
+static int write_pid_file(const char *path, pid_t pid, struct berth_error *err)
+{
+	char tmp[PATH_MAX + 8], buf[32];
+	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, buf, (size_t)n) != n || rename(tmp, path) < 0)
+		return berr_sys(err, errno, "write pid file %s", path);
+	return 0;
+}
+
+static void cleanup(struct exec_ctx *x)
+{
+	for (int i = 0; i < 2; i++)
+		if (x->sync[i] >= 0)
+			close(x->sync[i]);
+	if (x->console_sock >= 0)
+		close(x->console_sock);
+	if (x->procfd >= 0)
+		close(x->procfd);
+	if (x->init_pidfd >= 0)
+		close(x->init_pidfd);
+	if (x->pidfd >= 0)
+		close(x->pidfd);
+	if (x->pty_master >= 0)
+		close(x->pty_master);
+	if (x->seccomp)
+		seccomp_filter_free(x->seccomp);
+	free(x->env);
+	free(x->gids);
+	if (x->parsed)
+		berth_process_free(x->parsed);
+	berth_spec_free(x->spec);
+	container_close(x->c);
+}
+
+int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struct berth_error *err)
+{
+	struct exec_ctx x = {.ro = ro,
+			     .o = o,
+			     .init_pidfd = -1,
+			     .sync = {-1, -1},
+			     .console_sock = -1,
+			     .procfd = -1,
+			     .pidfd = -1,
+			     .pty_master = -1};
+	sigset_t old_mask;
+	int rc = -1;
+
+	sigemptyset(&old_mask);
+	if (load(&x, err) < 0 || prepare(&x, err) < 0 || spawn(&x, &old_mask, err) < 0 ||
+	    serve(&x, err) < 0) {
+		if (x.pid > 0)
+			while (waitpid(x.pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		goto out;
+	}
+	if (o->pid_file && write_pid_file(o->pid_file, x.pid, err) < 0)
+		goto out;
+	if (o->detach) {
+		rc = 0;
+		goto out;
+	}
+	rc = runtime_wait_child(x.pid, x.pidfd, x.pty_master, err);
+out:
+	if (!o->detach)
+		sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	if (rc < 0)
+		err->exit_code = 255;
+	cleanup(&x);
+	return rc;
+}
