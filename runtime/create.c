@@ -63,6 +63,7 @@ struct create_ctx {
 	struct caps_sets caps;
 	bool have_caps;
 	struct seccomp_filter *seccomp;
+	int listen_fds; /* LISTEN_FDS passed on, before the --preserve-fds ones */
 };
 
 static int load_bundle(struct create_ctx *x, struct berth_error *err)
@@ -116,6 +117,32 @@ static int check_preserved_fds(const struct create_opts *o, struct berth_error *
 		if (fcntl(fd, F_GETFD) < 0)
 			return berr_sys(err, errno, "--preserve-fds %d: fd %d", o->preserve_fds,
 					fd);
+	return 0;
+}
+
+/* systemd socket activation: fds 3..3+LISTEN_FDS-1 meant for us pass on
+ * to the workload, which sees LISTEN_FDS=n and LISTEN_PID=1 (runc's rule). */
+static int take_listen_fds(struct create_ctx *x, struct berth_error *err)
+{
+	const char *fds = getenv("LISTEN_FDS"), *pid = getenv("LISTEN_PID");
+	struct berth_process *p = &x->spec->process;
+	char *end;
+
+	if (!fds || !pid || strtol(pid, &end, 10) != getpid() || *end)
+		return 0;
+	long n = strtol(fds, &end, 10);
+	if (*end || n <= 0 || n > 1024)
+		return 0;
+	char **env = realloc(p->env, (p->n_env + 3) * sizeof(char *));
+	if (!env)
+		return berr_sys(err, ENOMEM, "LISTEN_FDS");
+	p->env = env;
+	if (asprintf(&env[p->n_env], "LISTEN_FDS=%ld", n) < 0 ||
+	    !(env[p->n_env + 1] = strdup("LISTEN_PID=1")))
+		return berr_sys(err, ENOMEM, "LISTEN_FDS");
+	p->n_env += 2;
+	env[p->n_env] = NULL;
+	x->listen_fds = (int)n;
 	return 0;
 }
 
@@ -319,7 +346,7 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	    .start_fd = x->start_fd,
 	    .no_pivot = x->o->no_pivot,
 	    .keyring_name = x->o->no_new_keyring ? NULL : keyring,
-	    .preserve_fds = x->o->preserve_fds,
+	    .preserve_fds = x->listen_fds + x->o->preserve_fds,
 	    .caps = x->have_caps ? &x->caps : NULL,
 	    .seccomp = x->seccomp,
 	    .new_userns = new_userns,
@@ -444,7 +471,7 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	} else if (o->pid_file) {
 		snprintf(x.pid_file, sizeof(x.pid_file), "%s", o->pid_file);
 	}
-	if (load_bundle(&x, err) < 0)
+	if (load_bundle(&x, err) < 0 || take_listen_fds(&x, err) < 0)
 		goto out;
 	if (ro->argv && exeseal_needed(x.spec) && !exeseal_is_sealed()) {
 		exeseal_reexec(ro->argv, err);

@@ -56,6 +56,10 @@ int runtime_wait_child(pid_t pid, int pidfd, int pty_master, struct berth_error 
 struct container;
 int runtime_destroy(struct container *c, struct berth_error *err);
 
+/* The container's processes (host pids), from its cgroup; free() *pids. */
+int runtime_ps_pids(const struct runtime_opts *ro, const char *id, pid_t **pids, size_t *n,
+		    struct berth_error *err);
+
 /* "SIGKILL", "KILL", "9" -> 9 */
 int signal_parse(const char *s, int *sig);
 
