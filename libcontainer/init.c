@@ -149,8 +149,13 @@ static int init_steps(struct init_state *st)
 	struct berth_error *err = &st->err;
 	char exec_buf[4096];
 
+	/* A non-root parent can only write our id maps while we are dumpable. */
 	if (become_ns_root(cfg, err) < 0)
 		return -1;
+	/* Not dumpable: nothing in the container may ptrace us or open our
+	 * /proc/<pid>/exe (berth's binary) before we execve (CVE-2016-9962). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		return berr_sys(err, errno, "prctl PR_SET_DUMPABLE");
 	if (ns_has_joins(spec) && ns_join_paths(spec, true, err) < 0)
 		return -1;
 	struct rootfs_config rc = {
@@ -216,11 +221,7 @@ void init_run(const struct init_config *cfg)
 	for (size_t i = 0; i < sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]); i++)
 		if (cfg->parent_fds[i] >= 0)
 			close(cfg->parent_fds[i]);
-	/* Not dumpable: nothing in the container may ptrace us or open our
-	 * /proc/<pid>/exe (berth's binary) before we execve (CVE-2016-9962). */
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
-		berr_sys(&st.err, errno, "prctl PR_SET_DUMPABLE");
-	} else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		berr_sys(&st.err, errno, "set parent-death signal");
 	} else if (init_steps(&st) == 0) {
 		_exit(0); /* not reached: process_exec returns only on failure */

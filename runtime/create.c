@@ -194,14 +194,19 @@ static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 	x->c.cgroup = cgroup_manager_new(&p, err);
 	if (!x->c.cgroup)
 		return -1;
-	x->c.cgroup_driver = strdup(cgroup_manager_driver_name(x->c.cgroup));
-	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
 	x->c.systemd_cgroup = x->ro->systemd_cgroup;
-	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
+	/* linux.devices are allowed in the device cgroup too, as runc does. */
+	if (cgroup_manager_allow_devices(x->c.cgroup, x->spec->linux_.devices,
+					 x->spec->linux_.n_devices, err) < 0 ||
+	    cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
 		cgroup_manager_free(x->c.cgroup);
 		x->c.cgroup = NULL;
 		return -1;
 	}
+	/* A rootless caller may have fallen back to no cgroup: remember that. */
+	bool off = cgroup_manager_is_disabled(x->c.cgroup);
+	x->c.cgroup_driver = strdup(off ? "disabled" : cgroup_manager_driver_name(x->c.cgroup));
+	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
 	return 0;
 }
 

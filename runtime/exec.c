@@ -259,7 +259,13 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	};
 	sigset_t all;
 
-	if (flags & CLONE_NEWPID) {
+	if ((flags & CLONE_NEWUSER) && geteuid() != 0) {
+		/* Rootless: only inside the container's user namespace may we join
+		 * its pid namespace. Stay there; this process only waits now. */
+		if (setns(x->init_pidfd, (int)(flags & (CLONE_NEWUSER | CLONE_NEWPID))) < 0)
+			return berr_sys(err, errno, "join the user namespace of pid %d", x->c->pid);
+		jc.ns_flags &= ~(uint64_t)CLONE_NEWUSER;
+	} else if (flags & CLONE_NEWPID) {
 		/* Enter the container's pid namespace for the next child only. */
 		host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
 		if (host_pidns < 0)
