@@ -1,0 +1,131 @@
+/* test_sync.c - the parent/child protocol: round trips, fd passing, and
+ * malformed messages rejected (the class of CVE-2021-43784). */
+#include <check.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "libcontainer/sync.h"
+
+START_TEST(round_trip)
+{
+	int sv[2];
+	struct berth_error err = {0};
+	struct sync_msg msg;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(sync_send(sv[0], SYNC_READY, 42, "hello", 5, -1, &err), 0);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_READY, &msg, &err), 0);
+	ck_assert_int_eq(msg.value, 42);
+	ck_assert_str_eq(msg.payload, "hello");
+	ck_assert_int_eq(msg.fd, -1);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(passes_fd)
+{
+	int sv[2], p[2];
+	struct berth_error err = {0};
+	struct sync_msg msg;
+	char c = 0;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(sync_send(sv[0], SYNC_PTY_MASTER, 0, NULL, 0, p[1], &err), 0);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_PTY_MASTER, &msg, &err), 0);
+	ck_assert_int_ge(msg.fd, 0);
+	ck_assert_int_eq(write(msg.fd, "x", 1), 1);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	ck_assert_int_eq(c, 'x');
+	ck_assert(fcntl(msg.fd, F_GETFD) & FD_CLOEXEC);
+	close(msg.fd);
+	close(p[0]);
+	close(p[1]);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(error_from_peer)
+{
+	int sv[2];
+	struct berth_error err = {0}, sent = {0};
+	struct sync_msg msg;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	berr_sys(&sent, 2, "pivot_root");
+	sync_send_error(sv[0], &sent);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_READY, &msg, &err), -1);
+	ck_assert_str_eq(err.msg, "pivot_root: no such file or directory");
+	ck_assert_int_eq(err.errnum, 2);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+/* A header that claims more (or less) payload than arrived is refused. */
+START_TEST(malformed_length)
+{
+	int sv[2];
+	struct berth_error err = {0};
+	struct sync_msg msg;
+	struct {
+		uint32_t type, len;
+		int64_t value;
+		char payload[8];
+	} forged = {SYNC_READY, 4000, 0, "abc"};
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(send(sv[0], &forged, sizeof(forged), 0), (ssize_t)sizeof(forged));
+	ck_assert_int_eq(sync_recv(sv[1], &msg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "malformed"));
+	/* too short for a header */
+	ck_assert_int_eq(send(sv[0], "ab", 2, 0), 2);
+	ck_assert_int_eq(sync_recv(sv[1], &msg, &err), -1);
+	ck_assert_ptr_nonnull(strstr(err.msg, "malformed"));
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
+START_TEST(wrong_type_and_eof)
+{
+	int sv[2];
+	struct berth_error err = {0};
+	struct sync_msg msg;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(sync_send(sv[0], SYNC_GO, 0, NULL, 0, -1, &err), 0);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_READY, &msg, &err), -1);
+	ck_assert_str_eq(err.msg, "sync: expected ready, got go");
+	ck_assert_int_eq(sync_send(sv[0], SYNC_GO, 0, "x", SYNC_PAYLOAD_MAX + 1, -1, &err), -1);
+	close(sv[0]);
+	ck_assert_int_eq(sync_recv(sv[1], &msg, &err), -1);
+	ck_assert_str_eq(err.msg, "sync: peer closed the connection");
+	close(sv[1]);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("sync");
+	TCase *tc = tcase_create("sync");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_test(tc, round_trip);
+	tcase_add_test(tc, passes_fd);
+	tcase_add_test(tc, error_from_peer);
+	tcase_add_test(tc, malformed_length);
+	tcase_add_test(tc, wrong_type_and_eof);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
