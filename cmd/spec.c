@@ -1,4 +1,6 @@
 /* spec.c - the `berth spec` command: write a starter config.json. */
+#include <stdio.h>
+
 #include "cli.h"
 
 #include "runtime/spec_default.h"
@@ -13,6 +15,7 @@ static int run_spec(const struct cli_globals *g, int argc, char **argv, struct b
 {
 	const char *bundle = NULL;
 	bool rootless = false;
+	char why[256];
 	int c;
 
 	(void)g;
@@ -26,9 +29,12 @@ static int run_spec(const struct cli_globals *g, int argc, char **argv, struct b
 			rootless = true;
 			break;
 		case ':':
-			return cli_usage_error(&cli_cmd_spec, "flag needs an argument");
+			snprintf(why, sizeof(why), "flag needs an argument: %s", argv[optind - 1]);
+			return cli_usage_error(&cli_cmd_spec, why);
 		default:
-			return cli_usage_error(&cli_cmd_spec, "flag provided but not defined");
+			snprintf(why, sizeof(why), "flag provided but not defined: %s",
+				 argv[optind - 1]);
+			return cli_usage_error(&cli_cmd_spec, why);
 		}
 	}
 	if (optind != argc)

@@ -31,8 +31,8 @@ static json_t *names_json(const struct seccomp_name_u32 *t, size_t n)
 json_t *seccomp_features_json(void)
 {
 	json_t *archs = json_array();
-	for (const char *const *a = seccomp_arch_known(); archs && *a; a++)
-		json_array_append_new(archs, json_string(*a));
+	for (size_t i = 0; archs && i < seccomp_arch_count(); i++)
+		json_array_append_new(archs, json_string(seccomp_arch_name(i)));
 	json_t *supported = json_array();
 	for (size_t i = 0; supported && i < seccomp_n_flag_names; i++)
 		if (flag_supported(seccomp_flag_names[i].value))

@@ -46,8 +46,9 @@ extern const size_t seccomp_n_action_names, seccomp_n_operator_names, seccomp_n_
 /* "SCMP_ARCH_X86_64" -> libseccomp's SCMP_ARCH_* token, 0 when unknown to
  * this libseccomp build. */
 uint32_t seccomp_arch_token(const char *oci_name);
-/* The OCI arch names this libseccomp build knows, NULL-terminated. */
-const char *const *seccomp_arch_known(void);
+/* The OCI arch names this libseccomp build knows: 0 <= i < count. */
+size_t seccomp_arch_count(void);
+const char *seccomp_arch_name(size_t i);
 
 /* linux.seccomp.flags -> SECCOMP_FILTER_FLAG_* bits; unknown names are an
  * error naming the entry. Pure: used on cache hits too. */

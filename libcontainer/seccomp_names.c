@@ -91,15 +91,14 @@ uint32_t seccomp_arch_token(const char *oci_name)
 	return 0;
 }
 
-const char *const *seccomp_arch_known(void)
+size_t seccomp_arch_count(void)
 {
-	static const char *names[N_ARCH_NAMES + 1];
-	/* Filled on first use; the table is constant so a race writes the
-	 * same pointers. */
-	for (size_t i = 0; i < N_ARCH_NAMES; i++)
-		names[i] = arch_names[i].name;
-	names[N_ARCH_NAMES] = NULL;
-	return names;
+	return N_ARCH_NAMES;
+}
+
+const char *seccomp_arch_name(size_t i)
+{
+	return i < N_ARCH_NAMES ? arch_names[i].name : NULL;
 }
 
 int seccomp_flags_to_kernel(const struct berth_seccomp *s, uint32_t *out, struct berth_error *err)

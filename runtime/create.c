@@ -215,11 +215,10 @@ static int prepare_security(struct create_ctx *x, struct berth_error *err)
 	char cache[PATH_MAX];
 	const struct berth_process *p = &x->spec->process;
 
-	if (p->capabilities.present) {
-		if (caps_parse(&p->capabilities, &x->caps, err) < 0)
-			return -1;
-		x->have_caps = true;
-	}
+	/* No process.capabilities means no capabilities at all, as with runc. */
+	if (caps_parse(&p->capabilities, &x->caps, err) < 0)
+		return -1;
+	x->have_caps = true;
 	if (lsm_check(p, err) < 0)
 		return -1;
 	if (x->spec->linux_.seccomp.present) {

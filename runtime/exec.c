@@ -156,11 +156,9 @@ static int build_process(struct exec_ctx *x, struct berth_error *err)
  * the config has inheritable bits; never to inheritable (CVE-2022-29162). */
 static int prepare_caps(struct exec_ctx *x, struct berth_error *err)
 {
-	if (x->proc.capabilities.present) {
-		if (caps_parse(&x->proc.capabilities, &x->caps, err) < 0)
-			return -1;
-		x->have_caps = true;
-	}
+	if (caps_parse(&x->proc.capabilities, &x->caps, err) < 0)
+		return -1;
+	x->have_caps = true;
 	for (size_t i = 0; i < x->o->n_caps; i++) {
 		int cap;
 		char name[64];
@@ -168,8 +166,6 @@ static int prepare_caps(struct exec_ctx *x, struct berth_error *err)
 			 strncasecmp(x->o->caps[i], "CAP_", 4) == 0 ? "" : "CAP_", x->o->caps[i]);
 		if (cap_from_name_checked(name, &cap) < 0)
 			return berr_set(err, "--cap %s: unknown capability", x->o->caps[i]);
-		if (!x->have_caps)
-			continue; /* no capabilities in the config: the process keeps all */
 		uint64_t bit = 1ULL << cap;
 		x->caps.bounding |= bit;
 		x->caps.effective |= bit;

@@ -36,9 +36,15 @@ int state_dir_create(const char *root, const char *id, struct berth_error *err)
 {
 	if (mkdir_p(root, 0711, err) < 0)
 		return -1;
-	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (rootfd < 0)
+	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+	if (rootfd < 0 || fstat(rootfd, &st) < 0)
 		return berr_sys(err, errno, "open state root %s", root);
+	/* Someone else's (or a world-writable) root could be swapped under us. */
+	if (st.st_uid != geteuid() || (st.st_mode & 022))
+		return berr_set(err, "state root %s: must be owned by uid %u and not writable by "
+				     "others",
+				root, (unsigned)geteuid());
 	if (mkdirat(rootfd, id, 0711) < 0) {
 		if (errno == EEXIST)
 			return berr_set(err, "container with id exists: %s", id);

@@ -71,8 +71,19 @@ class Measurer:
         a pipe would make us wait for it."""
         argv = [self.bin] + (["-q"] if quiet else []) + (["-U"] if unified else []) + cmd
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                               timeout=timeout)
+            # Its own session, so a hung command and all it started can be
+            # killed as one group.
+            p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                 start_new_session=True)
+            try:
+                p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                try:
+                    os.killpg(p.pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+                p.wait()
+                raise Failed("timed out after %ds: %s" % (timeout, " ".join(cmd)))
             out.seek(0)
             err.seek(0)
             stdout, stderr = out.read().decode(errors="replace"), err.read().decode(
@@ -257,7 +268,7 @@ class Bench:
             return False
         cid = self.cid(rt, "probe")
         try:
-            s = self.rt_run(rt, "run", "--bundle", self.b_true, cid)
+            s = self.rt_run(rt, "run", "--bundle", self.b_true, cid, timeout=30)
         except (Failed, subprocess.TimeoutExpired) as e:
             s = {"status": -1, "stderr": str(e)}
         self.forget(rt, cid)
@@ -273,7 +284,7 @@ class Bench:
         self.n += 1
         return "%s-%s-%s-%d" % (self.token, rt.name, what, self.n)
 
-    def rt_run(self, rt, *args, root=None, quiet=False, timeout=120, track=True):
+    def rt_run(self, rt, *args, root=None, quiet=False, timeout=60, track=True):
         """Measure one runtime command. Container-making verbs are tracked
         so cleanup can delete what they made even if they failed."""
         if track and args and args[0] in ("run", "create"):

@@ -169,10 +169,10 @@ status_is() {
 }
 
 @test "cgroups: a denied device fails with EPERM, an allowed one opens" {
-	[ -c /dev/loop-control ] || skip "no /dev/loop-control on this host"
-	update_config 'c["mounts"].append({"destination": "/dev/loop-control", "type": "bind",
-		"source": "/dev/loop-control", "options": ["bind"]})'
-	args '["sh", "-c", "exec 3</dev/loop-control && echo opened"]'
+	# a node in the rootfs itself (c 1:11, /dev/kmsg): only the device cgroup
+	# stands between the container and it; write-only opens need no CAP_SYSLOG
+	mknod "$ROOTFS/kmsg" c 1 11
+	args '["sh", "-c", "exec 3>/kmsg && echo opened"]'
 	resources '{"devices": [{"allow": false, "access": "rwm"}]}'
 	run berth run "$ID"
 	echo "$output"
@@ -181,7 +181,7 @@ status_is() {
 	[[ "$output" != *opened* ]]
 
 	resources '{"devices": [{"allow": false, "access": "rwm"},
-		{"allow": true, "type": "c", "major": 10, "minor": 237, "access": "rw"}]}'
+		{"allow": true, "type": "c", "major": 1, "minor": 11, "access": "w"}]}'
 	run berth run "$ID"
 	echo "$output"
 	[ "$status" -eq 0 ]

@@ -37,7 +37,12 @@
 #   require_root         skips the test when not running as root.
 #
 # Everything made here lives under one temp dir per test (BERTH_TEST_DIR),
-# so tests can run in parallel (bats -j).
+# so tests can run in parallel (bats -j). A test that hangs (a container
+# that never exits, a lost sync message) fails after BATS_TEST_TIMEOUT
+# seconds (default 300 here) instead of stalling the whole run; teardown
+# still cleans up.
+
+: "${BATS_TEST_TIMEOUT:=300}"
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 BERTH=${BERTH:-$REPO/build/cmd/berth}

@@ -1,0 +1,208 @@
+#!/bin/sh
+# cgroup-v2-tests.sh - berth's cgroup v2 driver on a pure cgroup v2 host: runs
+# INSIDE the test VM (busybox sh, berth on PATH, a busybox bundle at /bundle,
+# `mkbundle` to make variants). Checks that limits land in the v2 files
+# (memory.max, pids.max, cpu.max, cpu.weight, memory.high via unified) and
+# that the kernel enforces them (OOM kill, fork bomb, throttling), that the
+# device eBPF program denies what the config denies, that pause/resume freeze
+# through cgroup.freeze, that update and events work, and that delete leaves
+# no cgroup directory.
+#
+# Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
+# Must never: leave a container or a cgroup behind.
+
+BERTH=${BERTH:-/usr/bin/berth}
+fails=0
+pass() { echo "PASS $1"; }
+fail() {
+	echo "FAIL $1${2:+: $2}"
+	fails=$((fails + 1))
+}
+skip() { echo "SKIP $1: $2"; }
+# check NAME COMMAND...: PASS when COMMAND succeeds
+check() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
+}
+
+work=/tmp/cg2
+mkdir -p "$work"
+n=0
+
+# new_ct RESOURCES ARGS...: a fresh bundle and ID; sets ID CG B OUT
+new_ct() {
+	n=$((n + 1))
+	ID=cg2-$n
+	CG=/sys/fs/cgroup/berth-cg2-$n
+	B=$work/b$n
+	OUT=$work/out$n
+	res=$1
+	shift
+	mkbundle "$B" -c "/berth-cg2-$n" -r "$res" -- "$@" || fail "mkbundle $ID"
+}
+
+start_detached() {
+	"$BERTH" run -d --bundle "$B" "$ID" </dev/null >"$OUT" 2>&1
+}
+
+# wait_for TENTHS COMMAND...
+wait_for() {
+	t=$1
+	shift
+	while [ "$t" -gt 0 ]; do
+		"$@" && return 0
+		usleep 100000
+		t=$((t - 1))
+	done
+	return 1
+}
+
+file_is() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
+out_has() { grep -q "$1" "$OUT"; }
+keyed_gt0() { awk -v k="$2" '$1 == k && $2 > 0 { f = 1 } END { exit !f }' "$1" 2>/dev/null; }
+status_is() { "$BERTH" state "$ID" 2>/dev/null | grep -q "\"status\": *\"$1\""; }
+
+finish_ct() {
+	"$BERTH" delete -f "$ID" >/dev/null 2>&1
+	if [ -e "$CG" ]; then
+		fail "$ID: cgroup removed by delete" "$CG still exists"
+		rmdir "$CG" 2>/dev/null
+	fi
+	rm -rf "$B" "$OUT"
+}
+
+# --- the host is pure v2 ------------------------------------------------------
+if [ "$(stat -f -c %t /sys/fs/cgroup)" != 63677270 ]; then
+	fail "pure cgroup v2 host" "/sys/fs/cgroup is not cgroup2"
+	exit 1
+fi
+
+# --- limits written and read back -------------------------------------------------
+new_ct '{"devices":[{"allow":false,"access":"rwm"}],"memory":{"limit":33554432,"reservation":16777216,"swap":67108864},"cpu":{"shares":512,"quota":50000,"period":100000,"cpus":"0"},"pids":{"limit":50},"unified":{"memory.high":"30000000"}}' sleep 1000
+if start_detached; then
+	check "memory.max from memory.limit" file_is "$CG/memory.max" 33554432
+	check "memory.low from memory.reservation" file_is "$CG/memory.low" 16777216
+	check "memory.swap.max is swap - limit" file_is "$CG/memory.swap.max" 33554432
+	check "cpu.weight from shares 512" file_is "$CG/cpu.weight" 20
+	check "cpu.max from quota/period" file_is "$CG/cpu.max" "50000 100000"
+	check "cpuset.cpus" file_is "$CG/cpuset.cpus" 0
+	check "pids.max" file_is "$CG/pids.max" 50
+	check "unified memory.high" file_is "$CG/memory.high" 29999104
+	check "init is in the cgroup" wait_for 20 grep -q . "$CG/cgroup.procs"
+	# events --stats in runc's shape
+	ev=$("$BERTH" events --stats "$ID" 2>&1)
+	case "$ev" in
+	*'"type":"stats"'*'"limit":33554432'*) pass "events --stats" ;;
+	*) fail "events --stats" "$ev" ;;
+	esac
+	# update
+	if "$BERTH" update --memory 64m --pids-limit 30 --cpu-quota 20000 "$ID" 2>"$work/upd"; then
+		check "update memory.max" file_is "$CG/memory.max" 67108864
+		check "update pids.max" file_is "$CG/pids.max" 30
+		check "update cpu.max" file_is "$CG/cpu.max" "20000 100000"
+	else
+		fail "update" "$(cat "$work/upd")"
+	fi
+else
+	fail "start limits container" "$(cat "$OUT")"
+fi
+finish_ct
+check "delete leaves no cgroup" [ ! -e "$CG" ]
+
+# --- OOM kill under memory.max ----------------------------------------------------------
+new_ct '{"memory":{"limit":16777216,"swap":16777216}}' sh -c 'dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd-status=$?; sleep 1000'
+if start_detached && wait_for 200 out_has dd-status=; then
+	check "OOM kill: dd killed" out_has dd-status=137
+	check "OOM kill: memory.events oom_kill" keyed_gt0 "$CG/memory.events" oom_kill
+else
+	fail "OOM kill" "$(cat "$OUT")"
+fi
+finish_ct
+
+# --- fork bomb at pids.max ---------------------------------------------------------------
+new_ct '{"pids":{"limit":10}}' sh -c 'i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i+1)); done; echo spawned; sleep 1000'
+if start_detached && wait_for 200 out_has spawned; then
+	check "fork bomb: fork fails" grep -Eq "can't fork|Resource temporarily unavailable" "$OUT"
+	check "fork bomb: pids.current <= 10" [ "$(cat "$CG/pids.current")" -le 10 ]
+	check "fork bomb: pids.events max" keyed_gt0 "$CG/pids.events" max
+else
+	fail "fork bomb" "$(cat "$OUT")"
+fi
+finish_ct
+
+# --- cpu.max throttles ---------------------------------------------------------------------
+new_ct '{"cpu":{"quota":10000,"period":100000}}' sh -c 'while :; do :; done'
+if start_detached; then
+	sleep 2
+	check "cpu.max throttles (nr_throttled > 0)" keyed_gt0 "$CG/cpu.stat" nr_throttled
+else
+	fail "cpu throttling" "$(cat "$OUT")"
+fi
+finish_ct
+
+# --- device eBPF program ---------------------------------------------------------------------
+# c 1:11 (kmsg) as a node in the rootfs: only the device program guards it;
+# a write-only open needs no CAP_SYSLOG.
+new_ct '{"devices":[{"allow":false,"access":"rwm"}]}' sh -c 'exec 3>/kmsg && echo opened'
+mknod "$B/rootfs/kmsg" c 1 11
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*"Operation not permitted"*) pass "device eBPF: denied device gives EPERM" ;;
+*) fail "device eBPF: denied device gives EPERM" "$out" ;;
+esac
+finish_ct
+new_ct '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"w"}]}' sh -c 'exec 3>/kmsg && echo opened'
+mknod "$B/rootfs/kmsg" c 1 11
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*opened*) pass "device eBPF: allowed device opens" ;;
+*) fail "device eBPF: allowed device opens" "$out" ;;
+esac
+finish_ct
+
+# --- freeze via cgroup.freeze ---------------------------------------------------------------
+new_ct '{}' sh -c 'while :; do echo tick; usleep 50000; done'
+if start_detached && wait_for 100 out_has tick; then
+	if "$BERTH" pause "$ID"; then
+		check "pause: status paused" status_is paused
+		check "pause: cgroup.events frozen 1" grep -q '^frozen 1$' "$CG/cgroup.events"
+		a=$(wc -l <"$OUT")
+		sleep 1
+		b=$(wc -l <"$OUT")
+		check "pause: counter stopped" [ "$a" -eq "$b" ]
+		"$BERTH" resume "$ID"
+		check "resume: status running" status_is running
+		sleep 1
+		c=$(wc -l <"$OUT")
+		check "resume: counter runs again" [ "$c" -gt "$b" ]
+	else
+		fail "pause"
+	fi
+else
+	fail "freeze container" "$(cat "$OUT")"
+fi
+finish_ct
+
+# --- 256 KiB memory limit ---------------------------------------------------------------
+new_ct '{"memory":{"limit":262144}}' echo started
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*started*) pass "container starts under a 256 KiB memory limit" ;;
+*) fail "container starts under a 256 KiB memory limit" "$out" ;;
+esac
+finish_ct
+
+# --- errors name the resource and leave nothing ---------------------------------------
+new_ct '{"cpu":{"realtimeRuntime":1000,"realtimePeriod":100000}}' true
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*linux.resources.cpu.realtime*) pass "realtime on v2 is a named error" ;;
+*) fail "realtime on v2 is a named error" "$out" ;;
+esac
+check "failed create leaves no cgroup" [ ! -e "$CG" ]
+finish_ct
+
+rm -rf "$work"
+echo "cgroup-v2-tests: $fails failure(s)"
+[ "$fails" -eq 0 ]
