@@ -54,7 +54,12 @@ static int read_state(struct container *c, struct berth_error *err)
 			return 0; /* still being created */
 		return berr_sys(err, errno, "open state of container %s", c->id);
 	}
-	o = json_loadfd(fd, 0, &jerr);
+	/* One read: jansson's loadfd reads a byte per syscall. */
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0)
+		return berr_sys(err, errno, "read state of container %s", c->id);
+	o = json_loadb(buf, (size_t)n, 0, &jerr);
 	if (!o)
 		return berr_set(err, "read state of container %s: %s", c->id, jerr.text);
 	c->pid = (pid_t)json_integer_value(json_object_get(o, "pid"));
@@ -66,6 +71,8 @@ static int read_state(struct container *c, struct berth_error *err)
 	c->cgroup_driver = dup_or_null(json_string_value(json_object_get(o, "cgroupDriver")));
 	c->cgroup_path = dup_or_null(json_string_value(json_object_get(o, "cgroupPath")));
 	c->systemd_cgroup = json_is_true(json_object_get(o, "systemdCgroup"));
+	c->has_poststart = json_is_true(json_object_get(o, "hasPoststart"));
+	c->has_poststop = json_is_true(json_object_get(o, "hasPoststop"));
 	ann = json_object_get(o, "annotations");
 	if (json_is_object(ann) && json_object_size(ann) > 0) {
 		c->annotations = calloc(json_object_size(ann), sizeof(*c->annotations));
@@ -212,6 +219,8 @@ int container_save(const struct container *c, struct berth_error *err)
 	if (!o)
 		return berr_set(err, "encode state of container %s", c->id);
 	json_object_set_new(o, "annotations", annotations_json(c));
+	json_object_set_new(o, "hasPoststart", json_boolean(c->has_poststart));
+	json_object_set_new(o, "hasPoststop", json_boolean(c->has_poststop));
 	text = json_dumps(o, JSON_COMPACT);
 	json_decref(o);
 	if (!text)

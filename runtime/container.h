@@ -40,6 +40,9 @@ struct container {
 	char *cgroup_driver; /* "v2", "v1", "hybrid", "disabled" */
 	char *cgroup_path;
 	bool systemd_cgroup;
+	/* whether config.json has these hooks: start/delete re-read it only then */
+	bool has_poststart;
+	bool has_poststop;
 	struct berth_kv *annotations;
 	size_t n_annotations;
 	struct cgroup_manager *cgroup; /* opened from cgroup_driver + cgroup_path, may be NULL */

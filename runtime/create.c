@@ -494,6 +494,8 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	    make_state_dir(&x, err) < 0 || make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
 		goto out;
 	x.c.pid = x.pid;
+	x.c.has_poststart = x.spec->hooks.poststart.n > 0;
+	x.c.has_poststop = x.spec->hooks.poststop.n > 0;
 	x.c.start_time = proc_start_time(x.pid);
 	if (container_save(&x.c, err) < 0)
 		goto out;

@@ -21,7 +21,7 @@ static void run_poststop(struct container *c)
 	char path[4096];
 	struct berth_error err = {0};
 
-	if (!c->bundle)
+	if (!c->bundle || !c->has_poststop)
 		return;
 	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
 	struct berth_spec *spec = berth_spec_load(path, &err);

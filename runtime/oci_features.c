@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -80,13 +79,6 @@ static bool cgroup_controller_enabled(const char *name)
 	return false;
 }
 
-static bool is_directory(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 /* Idmapped mounts need mount_setattr(2) (Linux 5.12) and berth's "idmap"
  * mount option. Probing with a bad fd makes the kernel answer EBADF when
  * the syscall exists and ENOSYS when it does not; nothing is changed. */
@@ -151,17 +143,14 @@ static json_t *namespaces_json(void)
 	return a;
 }
 
-/* Which cgroup setups berth can drive here. systemd counts when a systemd
- * is running (/run/systemd/system exists only then); berth's systemd
- * driver talks to the system instance and, for a rootless caller, the
- * user instance. */
+/* Which cgroup setups berth can drive here. The systemd driver is not
+ * implemented yet (cgroup_manager_new refuses --systemd-cgroup), so it is
+ * reported as unsupported even where systemd runs. */
 static json_t *cgroup_json(void)
 {
-	bool systemd = is_directory("/run/systemd/system");
-
 	return json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", filesystem_supported("cgroup"), "v2",
-			 filesystem_supported("cgroup2"), "systemd", systemd, "systemdUser",
-			 systemd, "rdma", cgroup_controller_enabled("rdma"));
+			 filesystem_supported("cgroup2"), "systemd", 0, "systemdUser", 0, "rdma",
+			 cgroup_controller_enabled("rdma"));
 }
 
 /* Add every member of `src` (a new reference, consumed) to `dst`. */
@@ -181,10 +170,12 @@ static json_t *linux_json(void)
 
 	if (!l)
 		return NULL;
-	/* linux.intelRdt is not applied by berth: say so rather than let a
-	 * caller assume it works because the host has resctrl. */
+	/* linux.intelRdt and linux.netDevices are not applied by berth: say
+	 * so rather than let a caller assume they work because the host has
+	 * resctrl or network devices. */
 	if (merge_object(l, lsm_features_json()) < 0 ||
 	    json_object_set_new(l, "intelRdt", json_pack("{s:b}", "enabled", 0)) < 0 ||
+	    json_object_set_new(l, "netDevices", json_pack("{s:b}", "enabled", 0)) < 0 ||
 	    json_object_set_new(
 		l, "mountExtensions",
 		json_pack("{s:{s:b}}", "idmap", "enabled", idmap_mounts_supported())) < 0) {

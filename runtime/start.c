@@ -17,7 +17,7 @@ static void run_poststart(struct container *c)
 	char path[4096];
 	struct berth_error err = {0};
 
-	if (!c->bundle)
+	if (!c->bundle || !c->has_poststart)
 		return;
 	snprintf(path, sizeof(path), "%s/config.json", c->bundle);
 	struct berth_spec *spec = berth_spec_load(path, &err);
