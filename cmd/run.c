@@ -25,6 +25,8 @@ const struct cli_command cli_cmd_run = {
 	       "pty master\n"
 	       "   --detach, -d              detach from the container's process\n"
 	       "   --keep                    do not delete the container after it exits\n"
+	       "   --no-subreaper            accepted for runc compatibility (berth reaps its own "
+	       "child)\n"
 	       "   --pid-file value          specify the file to write the process id to\n"
 	       "   --no-pivot                do not use pivot root to jail process inside rootfs\n"
 	       "   --no-new-keyring          do not create a new session keyring\n"

@@ -125,11 +125,14 @@ static void __attribute__((noreturn)) child_exec(const char *path, char **argv, 
 	int fds[3];
 	int e;
 
-	/* The parent blocked SIGPIPE for its own writes; the hook gets the
-	 * usual signal state. */
+	/* The hook starts with the usual signal state, whatever berth (or a
+	 * container init calling this) blocked or ignored: execve keeps
+	 * ignored signals ignored. */
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	sigaction(SIGPIPE, &dfl, NULL);
 
 	/* Move the three ends above stdio first, so dup2 can't overwrite one
 	 * with another when berth itself ran with stdio closed. */
@@ -372,24 +375,32 @@ static int run_one(const struct berth_hook *h, const char *kind, const char *sta
 
 /* Writes to a hook's stdin must not kill berth when the hook exits without
  * reading it: block SIGPIPE for the run (EPIPE is handled) and consume one
- * we caused, leaving a SIGPIPE that was already pending alone. */
-struct sigpipe_guard {
+ * we caused, leaving a SIGPIPE that was already pending alone. SIGCHLD
+ * must not be ignored while hooks run (see below); both are restored. */
+struct signal_guard {
 	sigset_t old_mask;
 	bool was_pending;
+	struct sigaction old_chld;
 };
 
-static void sigpipe_block(struct sigpipe_guard *g)
+static void signals_prepare(struct signal_guard *g)
 {
 	sigset_t pipe_set, pending;
+	struct sigaction dfl = {.sa_handler = SIG_DFL};
 
 	sigemptyset(&pipe_set);
 	sigaddset(&pipe_set, SIGPIPE);
 	sigpending(&pending);
 	g->was_pending = sigismember(&pending, SIGPIPE);
 	sigprocmask(SIG_BLOCK, &pipe_set, &g->old_mask);
+	/* With SIGCHLD ignored the kernel reaps children itself and waitpid
+	 * could never report the hook's exit status. */
+	sigaction(SIGCHLD, NULL, &g->old_chld);
+	if (g->old_chld.sa_handler == SIG_IGN)
+		sigaction(SIGCHLD, &dfl, NULL);
 }
 
-static void sigpipe_restore(struct sigpipe_guard *g)
+static void signals_restore(struct signal_guard *g)
 {
 	sigset_t pipe_set, pending;
 	struct timespec zero = {0, 0};
@@ -401,19 +412,21 @@ static void sigpipe_restore(struct sigpipe_guard *g)
 		while (sigtimedwait(&pipe_set, NULL, &zero) < 0 && errno == EINTR)
 			;
 	sigprocmask(SIG_SETMASK, &g->old_mask, NULL);
+	if (g->old_chld.sa_handler == SIG_IGN)
+		sigaction(SIGCHLD, &g->old_chld, NULL);
 }
 
 int hooks_run(const struct berth_hook_list *l, const char *kind, const char *state_json,
 	      struct berth_error *err)
 {
-	struct sigpipe_guard guard;
+	struct signal_guard guard;
 	int rc = 0;
 
 	if (!l || l->n == 0)
 		return 0;
-	sigpipe_block(&guard);
+	signals_prepare(&guard);
 	for (size_t i = 0; i < l->n && rc == 0; i++)
 		rc = run_one(&l->hooks[i], kind, state_json, err);
-	sigpipe_restore(&guard);
+	signals_restore(&guard);
 	return rc;
 }

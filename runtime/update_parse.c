@@ -16,7 +16,7 @@ int update_resources_parse(const char *data, size_t len, struct berth_spec **hol
 	static const char head[] = "{\"ociVersion\":\"1.0.0\",\"root\":{\"path\":\"rootfs\"},"
 				   "\"linux\":{\"resources\":";
 	static const char tail[] = "}}";
-	size_t n = sizeof(head) - 1 + len + sizeof(tail) - 1;
+	size_t n;
 	char *doc;
 
 	/* an empty document is an empty update */
@@ -25,8 +25,8 @@ int update_resources_parse(const char *data, size_t len, struct berth_spec **hol
 	if (len == 0) {
 		data = "{}";
 		len = 2;
-		n = sizeof(head) - 1 + len + sizeof(tail) - 1;
 	}
+	n = sizeof(head) - 1 + len + sizeof(tail) - 1;
 	doc = malloc(n + 1);
 	if (!doc)
 		return berr_sys(err, ENOMEM, "parse resources");

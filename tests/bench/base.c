@@ -98,20 +98,20 @@ static const struct {
 	mode_t mode;
 	unsigned maj, min;
 } devices[] = {
-    {"dev/null", 0666, 1, 3},    {"dev/zero", 0666, 1, 5},    {"dev/full", 0666, 1, 7},
-    {"dev/random", 0666, 1, 8},  {"dev/urandom", 0666, 1, 9}, {"dev/tty", 0666, 5, 0},
+    {"dev/null", 0666, 1, 3},	{"dev/zero", 0666, 1, 5},    {"dev/full", 0666, 1, 7},
+    {"dev/random", 0666, 1, 8}, {"dev/urandom", 0666, 1, 9}, {"dev/tty", 0666, 5, 0},
 };
 
 static const char *const dev_links[][2] = {
-    {"/proc/self/fd", "dev/fd"},     {"/proc/self/fd/0", "dev/stdin"},
+    {"/proc/self/fd", "dev/fd"},       {"/proc/self/fd/0", "dev/stdin"},
     {"/proc/self/fd/1", "dev/stdout"}, {"/proc/self/fd/2", "dev/stderr"},
-    {"pts/ptmx", "dev/ptmx"},        {"/proc/kcore", "dev/core"},
+    {"pts/ptmx", "dev/ptmx"},	       {"/proc/kcore", "dev/core"},
 };
 
 static const char *const masked[] = {
-    "/proc/acpi",        "/proc/asound",     "/proc/kcore",       "/proc/keys",
+    "/proc/acpi",	   "/proc/asound",     "/proc/kcore",	    "/proc/keys",
     "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
-    "/sys/firmware",     "/proc/scsi",
+    "/sys/firmware",	   "/proc/scsi",
 };
 
 static const char *const readonly[] = {
@@ -262,7 +262,8 @@ int main(int argc, char **argv)
 		argv++;
 	}
 	if (argc < 2) {
-		fprintf(stderr, "usage: base [-f] ROOTFS [command [args...]] | base -e PID [command...]\n");
+		fprintf(stderr,
+			"usage: base [-f] ROOTFS [command [args...]] | base -e PID [command...]\n");
 		return 2;
 	}
 	cmd = argc > 2 ? argv + 2 : default_cmd;

@@ -813,8 +813,9 @@ class Bench:
                         + [" → ".join(fmt(s, 1) for s in slopes), verdict,
                            "; ".join(v for k, v in notes.items() if k.startswith(rt.name + "@"))
                            [:160]])
-        self.emit(title, table(["runtime"] + ["%d %s (wall/CPU ms)" % (lv, unit) for lv in levels]
-                               + ["CPU µs per %s per segment" % unit, "growth", "note"], rows),
+        self.emit(title, table(["runtime"] + ["N=%d wall / CPU ms" % lv for lv in levels]
+                               + ["CPU µs per added %s, per segment" % unit, "growth", "note"],
+                               rows),
                   "Medians of %d interleaved rounds per level. 'superlinear?' when the last "
                   "segment's CPU cost per %s is > 2× the first's (+5 µs). %s"
                   % (self.growth_rounds(), unit, extra_note))
@@ -860,12 +861,12 @@ class Bench:
                     rt_lv] = v
         res = {}
         res["run"] = self.levels_table("growth: run of /bin/true with N containers running",
-                                       "containers", levels, run_samples, notes, "%s@%d")
-        res["list"] = self.levels_table("growth: `list` with N containers", "containers",
+                                       "container", levels, run_samples, notes, "%s@%d")
+        res["list"] = self.levels_table("growth: `list` with N containers", "container",
                                         list_levels, list_samples, notes, "%s@%d")
         sl = [x for x in list_levels if x > 0]
         res["state"] = self.levels_table("growth: `state` of one container with N containers",
-                                         "containers", sl, state_samples, notes, "%s@%d")
+                                         "container", sl, state_samples, notes, "%s@%d")
         self.results["sections"]["growth_containers"] = res
         log("bench: deleting the running containers")
         self.cleanup_containers()
@@ -883,7 +884,7 @@ class Bench:
                     for rt in self.live_rts for lv in levels]
         samples, notes = self.rounds(variants, self.growth_rounds(), "mounts")
         self.results["sections"]["growth_mounts"] = self.levels_table(
-            "growth: run of /bin/true with N extra tmpfs mounts", "mounts", levels, samples,
+            "growth: run of /bin/true with N extra tmpfs mounts", "mount", levels, samples,
             notes, "%s@%d")
 
     def section_growth_seccomp(self):
@@ -903,7 +904,7 @@ class Bench:
                     for rt in self.live_rts for lv in levels]
         samples, notes = self.rounds(variants, self.growth_rounds(), "seccomp rules")
         self.results["sections"]["growth_seccomp"] = self.levels_table(
-            "growth: run of /bin/true with an N-rule seccomp profile", "rules", levels, samples,
+            "growth: run of /bin/true with an N-rule seccomp profile", "rule", levels, samples,
             notes, "%s@%d", "Rules: default allow, each rule errno on one argument value "
             "nobody passes. Stable state root (cached where a runtime caches).")
 

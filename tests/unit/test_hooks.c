@@ -264,6 +264,49 @@ START_TEST(no_fd_leaks_into_the_hook)
 }
 END_TEST
 
+START_TEST(caller_ignoring_sigchld_still_sees_the_status)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old, now;
+	struct berth_hook h = sh_hook("exit 4", NULL, 0);
+	struct berth_hook_list l = {&h, 1};
+	struct berth_error err = {0};
+	int rc;
+
+	ck_assert_int_eq(sigaction(SIGCHLD, &ign, &old), 0);
+	rc = hooks_run(&l, "poststop", "{}", &err);
+	sigaction(SIGCHLD, NULL, &now);
+	sigaction(SIGCHLD, &old, NULL);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_str_eq(err.msg, "poststop hook /bin/sh: exited with status 4");
+	/* and the caller's disposition is back */
+	ck_assert_ptr_eq(now.sa_handler, SIG_IGN);
+}
+END_TEST
+
+START_TEST(hook_gets_default_signal_state)
+{
+	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
+	sigset_t block, old_mask;
+	struct berth_hook h =
+	    sh_hook(script("grep -E '^Sig(Blk|Ign)' /proc/$$/status > %s/sig"), NULL, 0);
+	struct berth_hook_list l = {&h, 1};
+	struct berth_error err = {0};
+	int rc;
+
+	/* what a container init might have set up before running hooks */
+	sigaction(SIGTERM, &ign, &old);
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &old_mask);
+	rc = hooks_run(&l, "createContainer", "{}", &err);
+	sigprocmask(SIG_SETMASK, &old_mask, NULL);
+	sigaction(SIGTERM, &old, NULL);
+	ck_assert_msg(rc == 0, "%s", err.msg);
+	ck_assert_str_eq(read_file("sig"),
+			 "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+}
+END_TEST
+
 static Suite *hooks_suite(void)
 {
 	Suite *s = suite_create("hooks");
@@ -283,6 +326,8 @@ static Suite *hooks_suite(void)
 	tcase_add_test(tc, hook_ignoring_large_stdin_is_fine);
 	tcase_add_test(tc, large_stdin_is_delivered_whole);
 	tcase_add_test(tc, no_fd_leaks_into_the_hook);
+	tcase_add_test(tc, caller_ignoring_sigchld_still_sees_the_status);
+	tcase_add_test(tc, hook_gets_default_signal_state);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -121,7 +121,7 @@ fi
 finish_ct
 
 # --- fork bomb at pids.max ---------------------------------------------------------------
-new_ct '{"pids":{"limit":10}}' sh -c 'i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i+1)); done; echo spawned; sleep 1000'
+new_ct '{"pids":{"limit":10}}' sh -c '(i=0; while [ $i -lt 40 ]; do sleep 1000 & i=$((i+1)); done); echo spawned; exec sleep 1000'
 if start_detached && wait_for 200 out_has spawned; then
 	check "fork bomb: fork fails" grep -Eq "can't fork|Resource temporarily unavailable" "$OUT"
 	check "fork bomb: pids.current <= 10" [ "$(cat "$CG/pids.current")" -le 10 ]
