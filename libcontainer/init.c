@@ -149,6 +149,12 @@ static int init_steps(struct init_state *st)
 	struct berth_error *err = &st->err;
 	char exec_buf[4096];
 
+	struct sync_msg go;
+
+	/* The parent first puts us in every cgroup hierarchy (v1 can't place a
+	 * child at birth): the cgroup mounts read /proc/self/cgroup. */
+	if (sync_expect(cfg->sync_fd, SYNC_GO, &go, err) < 0)
+		return -1;
 	/* A non-root parent can only write our id maps while we are dumpable. */
 	if (become_ns_root(cfg, err) < 0)
 		return -1;

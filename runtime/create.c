@@ -386,6 +386,8 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		return -1;
 	if ((flags & CLONE_NEWTIME) && timens_write_offsets(x->pid, x->spec, x->procfd, err) < 0)
 		return -1;
+	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0)
+		return -1;
 	return serve_child(x, err);
 }
 

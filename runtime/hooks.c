@@ -133,6 +133,9 @@ static void __attribute__((noreturn)) child_exec(const char *path, char **argv, 
 			sigaction(sig, &dfl, NULL);
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Its own process group, so a timeout can kill whatever the hook
+	 * started along with it. */
+	setpgid(0, 0);
 
 	/* Move the three ends above stdio first, so dup2 can't overwrite one
 	 * with another when berth itself ran with stdio closed. */
@@ -359,6 +362,7 @@ static int run_one(const struct berth_hook *h, const char *kind, const char *sta
 	if (rc == 0)
 		rc = supervise(&r, deadline, &status, err);
 	if (rc == 0) {
+		kill(-r.pid, SIGKILL); /* the hook's process group (see child_exec) */
 		kill(r.pid, SIGKILL);
 		while (waitpid(r.pid, NULL, 0) < 0 && errno == EINTR)
 			;

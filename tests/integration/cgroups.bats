@@ -129,10 +129,11 @@ status_is() {
 }
 
 @test "cgroups: a process above its memory limit is OOM killed" {
+	# memory alone on v1: with memsw == limit this kernel counts no failcnt
 	if [ "$CGV" = 2 ]; then
 		resources '{"memory": {"limit": 16777216, "swap": 16777216}}'
 	else
-		resources '{"memory": {"limit": 16777216, "swap": 16777216}}'
+		resources '{"memory": {"limit": 16777216}}'
 	fi
 	args '["sh", "-c", "dd if=/dev/zero of=/dev/null bs=64M count=1; echo dd-status=$?; sleep 1000"]'
 	run_detached
@@ -143,9 +144,7 @@ status_is() {
 		grep -Eq '^oom_kill [1-9]' "$(cg_dir memory)/memory.events"
 	else
 		grep -Eq '^oom_kill [1-9]' "$(cg_dir memory)/memory.oom_control"
-		# with memsw == limit the memsw counter is the one that hits first
-		m=$(cg_dir memory)
-		[ $(($(cat "$m/memory.failcnt") + $(cat "$m/memory.memsw.failcnt"))) -gt 0 ]
+		[ "$(cat "$(cg_dir memory)/memory.failcnt")" -gt 0 ]
 	fi
 }
 

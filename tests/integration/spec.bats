@@ -154,7 +154,7 @@ spec["process"]["terminal"] = False
 spec["process"]["args"] = example["process"]["args"]
 for d in (spec, example):  # berth adds a cgroup namespace on cgroup2-only hosts, as runc
     d["linux"]["namespaces"] = [n for n in d["linux"]["namespaces"] if n["type"] != "cgroup"]
-assert spec == example, "spec-examples/default/config.json is out of date with `berth spec`"
+assert spec == example, "spec-examples/default/config.json is out of date with `berth spec`: run spec-examples/regenerate.py"
 EOF
 }
 
@@ -188,8 +188,12 @@ root" ]
 }
 
 @test "the man page documents exactly the commands and flags berth has" {
-	[ -f "$REPO/docs/berth.8" ]
-	grep -q '^\.TH BERTH 8' "$REPO/docs/berth.8"
+	# berth.8 is generated from berth.8.md: they must not drift apart
+	PYTHONDONTWRITEBYTECODE=1 python3 "$REPO/docs/md2man.py" "$REPO/docs/berth.8.md" >berth.8
+	cmp berth.8 "$REPO/docs/berth.8" || {
+		echo "docs/berth.8 is stale: run docs/md2man.py docs/berth.8.md > docs/berth.8"
+		false
+	}
 	{
 		echo "== global"
 		"$BERTH" --help
@@ -274,6 +278,7 @@ poststop" ]
 	require_root
 	setup_bundle resources
 	run berth run ex-resources
+	echo "$output"
 	[ "$status" -eq 0 ]
 	if [ "$(stat -f -c %T /sys/fs/cgroup)" = cgroup2fs ]; then
 		[[ "$output" == *"memory.max: 67108864"* ]]

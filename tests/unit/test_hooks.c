@@ -1,6 +1,7 @@
 /* test_hooks.c - runtime/hooks.c with real hooks: /bin/sh scripts that
  * record what they were given into a temp dir. */
 #include <check.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -173,6 +174,44 @@ START_TEST(timeout_kills_the_hook)
 }
 END_TEST
 
+/* Dead: gone from /proc, or a zombie waiting for its reaper (an orphan
+ * is reaped by init, which may take a moment). Waits up to 2 s. */
+static bool process_dead(int pid)
+{
+	char path[64], stat[512];
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	for (int i = 0; i < 100; i++) {
+		FILE *f = fopen(path, "r");
+		bool zombie;
+
+		if (!f)
+			return true;
+		zombie = fgets(stat, sizeof(stat), f) && strstr(stat, ") Z ");
+		fclose(f);
+		if (zombie)
+			return true;
+		usleep(20000);
+	}
+	return false;
+}
+
+START_TEST(timeout_kills_what_the_hook_started)
+{
+	struct berth_hook h = sh_hook(script("sleep 30 & echo $! > %s/bgpid; wait"), NULL, 0);
+	struct berth_hook_list l = {&h, 1};
+	struct berth_error err = {0};
+	int pid;
+
+	h.has_timeout = true;
+	h.timeout = 1;
+	ck_assert_int_eq(hooks_run(&l, "createRuntime", "{}", &err), -1);
+	pid = atoi(read_file("bgpid"));
+	ck_assert_int_gt(pid, 0);
+	ck_assert_msg(process_dead(pid), "the hook's background sleep %d survived", pid);
+}
+END_TEST
+
 START_TEST(hook_within_timeout_succeeds)
 {
 	struct berth_hook h = sh_hook("exit 0", NULL, 0);
@@ -248,13 +287,16 @@ END_TEST
 
 START_TEST(no_fd_leaks_into_the_hook)
 {
-	int fd = open("/dev/null", O_RDONLY); /* deliberately without O_CLOEXEC */
+	/* deliberately without O_CLOEXEC, at a number no shell uses itself */
+	int null_fd = open("/dev/null", O_RDONLY);
+	int fd = dup2(null_fd, 42);
 	char script_buf[512], want[32];
 	struct berth_hook h;
 	struct berth_hook_list l = {&h, 1};
 	struct berth_error err = {0};
 
-	ck_assert_int_ge(fd, 3);
+	ck_assert_int_eq(fd, 42);
+	close(null_fd);
 	snprintf(script_buf, sizeof(script_buf), "ls /proc/$$/fd > %s/fds", tmpdir);
 	h = sh_hook(script_buf, NULL, 0);
 	ck_assert_msg(hooks_run(&l, "prestart", "{}", &err) == 0, "%s", err.msg);
@@ -288,7 +330,7 @@ START_TEST(hook_gets_default_signal_state)
 	struct sigaction ign = {.sa_handler = SIG_IGN}, old;
 	sigset_t block, old_mask;
 	struct berth_hook h =
-	    sh_hook(script("grep -E '^Sig(Blk|Ign)' /proc/$$/status > %s/sig"), NULL, 0);
+	    sh_hook(script("exec grep -E '^Sig(Blk|Ign)' /proc/self/status > %s/sig"), NULL, 0);
 	struct berth_hook_list l = {&h, 1};
 	struct berth_error err = {0};
 	int rc;
@@ -320,6 +362,7 @@ static Suite *hooks_suite(void)
 	tcase_add_test(tc, failure_names_kind_path_status_and_stderr);
 	tcase_add_test(tc, long_stderr_keeps_the_end);
 	tcase_add_test(tc, timeout_kills_the_hook);
+	tcase_add_test(tc, timeout_kills_what_the_hook_started);
 	tcase_add_test(tc, hook_within_timeout_succeeds);
 	tcase_add_test(tc, missing_program_is_an_exec_error);
 	tcase_add_test(tc, killed_by_signal);

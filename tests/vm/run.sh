@@ -215,7 +215,10 @@ install_busybox() { # $1 = root
 }
 
 install_busybox "$initrd_root"
-copy_elf "$berth" "$initrd_root" usr/bin/berth
+# At its host path too, behind the /usr/bin/berth symlink, so that an
+# $ORIGIN-relative RUNPATH of a build-tree binary still resolves.
+copy_elf "$berth" "$initrd_root" "${berth#/}"
+[ "$berth" = /usr/bin/berth ] || ln -sf "$berth" "$initrd_root/usr/bin/berth"
 cp "$here/init.sh" "$initrd_root/init"
 cp "$here/mkbundle.sh" "$initrd_root/usr/bin/mkbundle"
 chmod 0755 "$initrd_root/init" "$initrd_root/usr/bin/mkbundle"
