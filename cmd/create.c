@@ -5,22 +5,13 @@
 #include "cli.h"
 #include "runtime/lifecycle.h"
 
-static const struct option opts[] = {
-    {"bundle", required_argument, NULL, 'b'},
-    {"console-socket", required_argument, NULL, 'c'},
-    {"pid-file", required_argument, NULL, 'p'},
-    {"no-pivot", no_argument, NULL, 'P'},
-    {"no-new-keyring", no_argument, NULL, 'K'},
-    {"preserve-fds", required_argument, NULL, 'f'},
-    {NULL, 0, NULL, 0},
-};
-
 /* Shared with run.c: the flags both commands take. Returns 0, or the
  * usage exit code. */
 int cli_parse_create_flags(const struct cli_command *cmd, int argc, char **argv,
 			   struct create_opts *o, bool *detach, bool *keep)
 {
-	static const struct option run_opts[] = {
+	/* create takes the first six; run adds the last three. */
+	static const struct option all_opts[] = {
 	    {"bundle", required_argument, NULL, 'b'},
 	    {"console-socket", required_argument, NULL, 'c'},
 	    {"pid-file", required_argument, NULL, 'p'},
@@ -34,8 +25,7 @@ int cli_parse_create_flags(const struct cli_command *cmd, int argc, char **argv,
 	};
 	int c;
 
-	while ((c = cli_getopt(argc, argv, detach ? "b:dk" : "b:", detach ? run_opts : opts)) !=
-	       -1) {
+	while ((c = cli_getopt(argc, argv, detach ? "b:dk" : "b:", all_opts)) != -1) {
 		switch (c) {
 		case 'b':
 			o->bundle = optarg;
@@ -57,13 +47,16 @@ int cli_parse_create_flags(const struct cli_command *cmd, int argc, char **argv,
 				return cli_usage_error(cmd, "--preserve-fds needs a number");
 			break;
 		case 'd':
-			*detach = true;
-			break;
 		case 'k':
-			*keep = true;
-			break;
 		case 'S':
-			break; /* berth reaps its own child; accepted for runc compatibility */
+			if (!detach)
+				return cli_usage_error(cmd, "flag provided but not defined");
+			if (c == 'd')
+				*detach = true;
+			else if (c == 'k')
+				*keep = true;
+			/* --no-subreaper: berth reaps its own child; accepted for runc */
+			break;
 		case ':':
 			return cli_usage_error(cmd, "flag needs an argument");
 		default:

@@ -391,20 +391,6 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	return serve_child(x, err);
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct berth_error *err)
-{
-	char tmp[PATH_MAX + 8], buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n)
-		return berr_sys(err, errno, "write pid file %s", path);
-	if (rename(tmp, path) < 0)
-		return berr_sys(err, errno, "write pid file %s", path);
-	return 0;
-}
-
 static void create_cleanup(struct create_ctx *x, bool failed)
 {
 	struct berth_error ignored;
@@ -501,7 +487,7 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	x.c.start_time = proc_start_time(x.pid);
 	if (container_save(&x.c, err) < 0)
 		goto out;
-	if (x.pid_file[0] && write_pid_file(x.pid_file, x.pid, err) < 0)
+	if (x.pid_file[0] && pidfile_write(x.pid_file, x.pid, err) < 0)
 		goto out;
 	log_debug("created container %s, init pid %d", o->id, (int)x.pid);
 	rc = 0;

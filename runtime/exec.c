@@ -331,18 +331,6 @@ static int serve(struct exec_ctx *x, struct berth_error *err)
 	}
 }
 
-static int write_pid_file(const char *path, pid_t pid, struct berth_error *err)
-{
-	char tmp[PATH_MAX + 8], buf[32];
-	int n = snprintf(buf, sizeof(buf), "%d", (int)pid);
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0 || write(fd, buf, (size_t)n) != n || rename(tmp, path) < 0)
-		return berr_sys(err, errno, "write pid file %s", path);
-	return 0;
-}
-
 static void cleanup(struct exec_ctx *x)
 {
 	for (int i = 0; i < 2; i++)
@@ -389,7 +377,7 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 				;
 		goto out;
 	}
-	if (o->pid_file && write_pid_file(o->pid_file, x.pid, err) < 0)
+	if (o->pid_file && pidfile_write(o->pid_file, x.pid, err) < 0)
 		goto out;
 	if (o->detach) {
 		rc = 0;

@@ -60,6 +60,9 @@ int runtime_destroy(struct container *c, struct berth_error *err);
 int runtime_ps_pids(const struct runtime_opts *ro, const char *id, pid_t **pids, size_t *n,
 		    struct berth_error *err);
 
+/* Write `pid` to path atomically. */
+int pidfile_write(const char *path, pid_t pid, struct berth_error *err);
+
 /* "SIGKILL", "KILL", "9" -> 9 */
 int signal_parse(const char *s, int *sig);
 
