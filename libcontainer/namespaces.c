@@ -115,16 +115,78 @@ int ns_join_pidfd(int pidfd, pid_t pid, uint64_t flags, struct berth_error *err)
 		return 0;
 	if (errno != EINVAL)
 		return berr_sys(err, errno, "setns into the namespaces of pid %d", (int)pid);
-	/* Kernels before 5.8 take no pidfd: join one /proc/<pid>/ns file at a time. */
+	/* Kernels before 5.8 take no pidfd: open every /proc/<pid>/ns file first
+	 * (after a mount namespace join /proc is another one), then join. */
+	int fds[8];
+	int types[8];
+	size_t n = 0;
+	int rc = 0;
 	for (size_t i = 0; i < sizeof(proc_names) / sizeof(proc_names[0]); i++) {
 		if (!(flags & proc_names[i].flag))
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, proc_names[i].name);
-		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		fds[n] = open(path, O_RDONLY | O_CLOEXEC);
+		types[n] = (int)proc_names[i].flag;
+		if (fds[n] < 0) {
+			rc = berr_sys(err, errno, "open %s", path);
+			break;
+		}
+		n++;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (rc == 0 && setns(fds[i], types[i]) < 0)
+			rc = berr_sys(err, errno, "setns into a namespace of pid %d", (int)pid);
+		close(fds[i]);
+	}
+	if (rc < 0)
+		return -1;
+	return 0;
+}
+
+int ns_enter_for_clone(int pidfd, pid_t pid, uint64_t flags, struct ns_saved *saved,
+		       struct berth_error *err)
+{
+	char path[64];
+
+	saved->n = 0;
+	saved->cwd_fd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (saved->cwd_fd < 0)
+		return berr_sys(err, errno, "open the current directory");
+	for (size_t i = 0; i < sizeof(proc_names) / sizeof(proc_names[0]); i++) {
+		if (!(flags & proc_names[i].flag) || proc_names[i].flag == CLONE_NEWUSER)
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", proc_names[i].name);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0) {
+			ns_restore(saved, NULL);
 			return berr_sys(err, errno, "open %s", path);
-		if (setns(fd, (int)proc_names[i].flag) < 0)
-			return berr_sys(err, errno, "setns %s", path);
+		}
+		saved->fds[saved->n] = fd;
+		saved->types[saved->n++] = (int)proc_names[i].flag;
+	}
+	if (ns_join_pidfd(pidfd, pid, flags & ~(uint64_t)CLONE_NEWUSER, err) < 0) {
+		ns_restore(saved, NULL);
+		return -1;
 	}
 	return 0;
+}
+
+int ns_restore(struct ns_saved *saved, struct berth_error *err)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < saved->n; i++) {
+		if (setns(saved->fds[i], saved->types[i]) < 0 && rc == 0)
+			rc = berr_sys(err, errno, "return to our own namespaces");
+		close(saved->fds[i]);
+	}
+	saved->n = 0;
+	if (saved->cwd_fd >= 0) {
+		/* joining a mount namespace moved our root and cwd: take them back */
+		if (fchdir(saved->cwd_fd) < 0 && rc == 0)
+			rc = berr_sys(err, errno, "return to our working directory");
+		close(saved->cwd_fd);
+		saved->cwd_fd = -1;
+	}
+	return rc;
 }

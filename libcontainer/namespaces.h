@@ -25,4 +25,21 @@ uint64_t ns_differing_flags(pid_t pid);
 /* setns(pidfd, flags) with a per-namespace fallback for older kernels. */
 int ns_join_pidfd(int pidfd, pid_t pid, uint64_t flags, struct berth_error *err);
 
+/* The caller's own namespaces, saved to return to after a clone made
+ * inside someone else's. */
+struct ns_saved {
+	int fds[8];
+	int types[8];
+	size_t n;
+	int cwd_fd;
+};
+
+/* Enter pid's namespaces of `flags` (no user namespace) so that the next
+ * clone is born inside all of them: the child is never visible in the
+ * container while its root or any namespace is still the host's. */
+int ns_enter_for_clone(int pidfd, pid_t pid, uint64_t flags, struct ns_saved *saved,
+		       struct berth_error *err);
+/* Return to the saved namespaces and cwd. */
+int ns_restore(struct ns_saved *saved, struct berth_error *err);
+
 #endif

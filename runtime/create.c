@@ -487,8 +487,15 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	x.c.start_time = proc_start_time(x.pid);
 	if (container_save(&x.c, err) < 0)
 		goto out;
-	if (x.pid_file[0] && pidfile_write(x.pid_file, x.pid, err) < 0)
-		goto out;
+	if (x.pid_file[0]) {
+		struct pidfile pf;
+		int prc = pidfile_prepare(x.pid_file, &pf, err);
+		if (prc == 0)
+			prc = pidfile_commit(&pf, x.pid, err);
+		pidfile_close(&pf);
+		if (prc < 0)
+			goto out;
+	}
 	log_debug("created container %s, init pid %d", o->id, (int)x.pid);
 	rc = 0;
 out:

@@ -48,6 +48,7 @@ struct exec_ctx {
 	pid_t pid;
 	int pidfd;
 	int pty_master;
+	struct pidfile pidfile;
 };
 
 static int parse_user(const char *s, struct berth_user *u, struct berth_error *err)
@@ -239,7 +240,8 @@ static int prepare(struct exec_ctx *x, struct berth_error *err)
 static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err)
 {
 	uint64_t flags = ns_differing_flags(x->c->pid);
-	_cleanup_close_ int host_pidns = -1;
+	struct ns_saved saved = {.cwd_fd = -1};
+	bool entered = false;
 	int cgfd = x->c->cgroup ? cgroup_manager_clone_fd(x->c->cgroup) : -1;
 	struct join_config jc = {
 	    .proc = &x->proc,
@@ -248,26 +250,27 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	    .sync_fd = x->sync[1],
 	    .init_pidfd = x->init_pidfd,
 	    .init_pid = x->c->pid,
-	    .ns_flags = flags & ~(uint64_t)CLONE_NEWPID,
+	    .ns_flags = 0,
 	    .userns = (flags & CLONE_NEWUSER) != 0,
 	    .preserve_fds = x->o->preserve_fds,
 	    .parent_fds = {x->sync[0], x->c->dir_fd, x->console_sock, x->procfd, cgfd, -1},
 	};
 	sigset_t all;
 
+	/* The child is born inside every namespace of the container, so nothing
+	 * in there ever sees it with the host's root or namespaces. */
 	if ((flags & CLONE_NEWUSER) && geteuid() != 0) {
-		/* Rootless: only inside the container's user namespace may we join
-		 * its pid namespace. Stay there; this process only waits now. */
-		if (setns(x->init_pidfd, (int)(flags & (CLONE_NEWUSER | CLONE_NEWPID))) < 0)
-			return berr_sys(err, errno, "join the user namespace of pid %d", x->c->pid);
-		jc.ns_flags &= ~(uint64_t)CLONE_NEWUSER;
-	} else if (flags & CLONE_NEWPID) {
-		/* Enter the container's pid namespace for the next child only. */
-		host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (host_pidns < 0)
-			return berr_sys(err, errno, "open /proc/self/ns/pid");
-		if (setns(x->init_pidfd, CLONE_NEWPID) < 0)
-			return berr_sys(err, errno, "join the pid namespace of pid %d", x->c->pid);
+		/* Rootless: only from inside the container's user namespace may we
+		 * join the rest, and there is no way back: this process only waits. */
+		if (ns_join_pidfd(x->init_pidfd, x->c->pid, flags, err) < 0)
+			return berr_prefix(err, "join container %s", x->o->id);
+		jc.ns_flags = 0;
+		entered = false;
+	} else if (ns_enter_for_clone(x->init_pidfd, x->c->pid, flags, &saved, err) < 0) {
+		return berr_prefix(err, "join container %s", x->o->id);
+	} else {
+		jc.ns_flags = flags & CLONE_NEWUSER;
+		entered = true;
 	}
 	sigfillset(&all);
 	if (!x->o->detach && sigprocmask(SIG_BLOCK, &all, old_mask) < 0)
@@ -275,8 +278,8 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	x->pid = clone3_fork(0, cgfd, &x->pidfd, err);
 	if (x->pid == 0)
 		join_run(&jc);
-	if (host_pidns >= 0 && setns(host_pidns, CLONE_NEWPID) < 0 && x->pid > 0)
-		return berr_sys(err, errno, "return to the host pid namespace");
+	if (entered && ns_restore(&saved, x->pid > 0 ? err : NULL) < 0 && x->pid > 0)
+		return -1;
 	if (x->pid < 0)
 		return -1;
 	close(x->sync[1]);
@@ -346,6 +349,7 @@ static void cleanup(struct exec_ctx *x)
 		close(x->pidfd);
 	if (x->pty_master >= 0)
 		close(x->pty_master);
+	pidfile_close(&x->pidfile);
 	if (x->seccomp)
 		seccomp_filter_free(x->seccomp);
 	free(x->env);
@@ -365,19 +369,21 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 			     .console_sock = -1,
 			     .procfd = -1,
 			     .pidfd = -1,
-			     .pty_master = -1};
+			     .pty_master = -1,
+			     .pidfile = {.dir_fd = -1}};
 	sigset_t old_mask;
 	int rc = -1;
 
 	sigemptyset(&old_mask);
-	if (load(&x, err) < 0 || prepare(&x, err) < 0 || spawn(&x, &old_mask, err) < 0 ||
+	if (load(&x, err) < 0 || prepare(&x, err) < 0 ||
+	    pidfile_prepare(o->pid_file, &x.pidfile, err) < 0 || spawn(&x, &old_mask, err) < 0 ||
 	    serve(&x, err) < 0) {
 		if (x.pid > 0)
 			while (waitpid(x.pid, NULL, 0) < 0 && errno == EINTR)
 				;
 		goto out;
 	}
-	if (o->pid_file && pidfile_write(o->pid_file, x.pid, err) < 0)
+	if (pidfile_commit(&x.pidfile, x.pid, err) < 0)
 		goto out;
 	if (o->detach) {
 		rc = 0;

@@ -60,8 +60,15 @@ int runtime_destroy(struct container *c, struct berth_error *err);
 int runtime_ps_pids(const struct runtime_opts *ro, const char *id, pid_t **pids, size_t *n,
 		    struct berth_error *err);
 
-/* Write `pid` to path atomically. */
-int pidfile_write(const char *path, pid_t pid, struct berth_error *err);
+/* --pid-file: the directory is opened by prepare (path may be NULL: then
+ * commit does nothing), the file written atomically by commit. */
+struct pidfile {
+	int dir_fd;
+	char name[256];
+};
+int pidfile_prepare(const char *path, struct pidfile *pf, struct berth_error *err);
+int pidfile_commit(struct pidfile *pf, pid_t pid, struct berth_error *err);
+void pidfile_close(struct pidfile *pf);
 
 /* "SIGKILL", "KILL", "9" -> 9 */
 int signal_parse(const char *s, int *sig);

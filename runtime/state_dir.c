@@ -42,8 +42,9 @@ int state_dir_create(const char *root, const char *id, struct berth_error *err)
 		return berr_sys(err, errno, "open state root %s", root);
 	/* Someone else's (or a world-writable) root could be swapped under us. */
 	if (st.st_uid != geteuid() || (st.st_mode & 022))
-		return berr_set(err, "state root %s: must be owned by uid %u and not writable by "
-				     "others",
+		return berr_set(err,
+				"state root %s: must be owned by uid %u and not writable by "
+				"others",
 				root, (unsigned)geteuid());
 	if (mkdirat(rootfd, id, 0711) < 0) {
 		if (errno == EEXIST)

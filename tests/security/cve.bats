@@ -106,7 +106,8 @@ c["mounts"] = [m for m in c["mounts"] if m["type"] not in ("cgroup", "sysfs")]'
 	run berth run c7
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Read-only file system"* ]]
-	[ ! -e /sys/fs/cgroup/memory/x ] && [ ! -e /sys/fs/cgroup/x ]
+	[ ! -e /sys/fs/cgroup/memory/x ]
+	[ ! -e /sys/fs/cgroup/x ]
 }
 
 # CVE-2019-16884 / CVE-2025-52881: berth's procfs writes (here: sysctl and
