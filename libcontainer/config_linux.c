@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config_internal.h"
 
@@ -122,9 +123,19 @@ static int parse_devices(json_t *o, const char *path, struct berth_linux *l,
 		    opt_u32(item, ip, "uid", &d->has_uid, &d->uid, err) < 0 ||
 		    opt_u32(item, ip, "gid", &d->has_gid, &d->gid, err) < 0)
 			return -1;
-		if (d->has_file_mode && d->file_mode > FILE_PERM_MAX)
-			return cj_fail(err, ip, "fileMode", "%u is not a permission mode (0..511)",
-				       d->file_mode);
+		/* Engines (podman) send st_mode with the file-type bits, as runc
+		 * accepts: keep the permission bits, refuse anything else. */
+		if (d->has_file_mode) {
+			uint32_t type_bits = d->file_mode & S_IFMT;
+			if ((d->file_mode & ~(uint32_t)(S_IFMT | 07777)) ||
+			    (type_bits && type_bits != S_IFCHR && type_bits != S_IFBLK &&
+			     type_bits != S_IFIFO))
+				return cj_fail(err, ip, "fileMode",
+					       "%u is not a permission mode (0..4095, optionally "
+					       "with a device type)",
+					       d->file_mode);
+			d->file_mode &= 07777;
+		}
 	}
 	return 1;
 }

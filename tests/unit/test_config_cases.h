@@ -182,8 +182,8 @@ static const struct {
     {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"b\",\"major\":-1,\"minor\":1}]"),
      "linux.devices[0].major: expected a non-negative integer, got -1"},
     {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"u\",\"major\":1,\"minor\":1,"
-	   "\"fileMode\":512}]"),
-     "linux.devices[0].fileMode: 512 is not a permission mode"},
+	   "\"fileMode\":16877}]"),
+     "linux.devices[0].fileMode: 16877 is not a permission mode"},
     {LINUX("\"devices\":[{\"path\":\"/dev/x\",\"type\":\"p\",\"uid\":-1}]"),
      "linux.devices[0].uid: expected a non-negative integer"},
     {LINUX("\"netDevices\":{\"eth0\":{\"name\":\"abcdefghijklmnop\"}}"),
