@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,12 +62,41 @@ static int set_names(const struct berth_spec *spec, struct berth_error *err)
 	return 0;
 }
 
+/* A sysctl is written only where it stays the container's: in a namespace
+ * it has (runc's rule). Anything else would change the host's value. */
+static int check_sysctl_namespace(const struct berth_spec *spec, const char *key,
+				  struct berth_error *err)
+{
+	static const char *const ipc_keys[] = {
+	    "kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+	    "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+	enum berth_ns_type ns = BERTH_NS__COUNT;
+
+	for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(ipc_keys[0]); i++)
+		if (strcmp(key, ipc_keys[i]) == 0)
+			ns = BERTH_NS_IPC;
+	if (strncmp(key, "fs.mqueue.", 10) == 0)
+		ns = BERTH_NS_IPC;
+	else if (strncmp(key, "net.", 4) == 0)
+		ns = BERTH_NS_NETWORK;
+	else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+		ns = BERTH_NS_UTS;
+	if (ns == BERTH_NS__COUNT)
+		return berr_set(err, "linux.sysctl.%s: not in a separate kernel namespace", key);
+	if (!berth_spec_namespace(spec, ns))
+		return berr_set(err, "linux.sysctl.%s: not allowed without a %s namespace", key,
+				berth_ns_type_name(ns));
+	return 0;
+}
+
 static int write_sysctls(const struct berth_spec *spec, int procfd, struct berth_error *err)
 {
 	char rel[512];
 
 	for (size_t i = 0; i < spec->linux_.n_sysctl; i++) {
 		const struct berth_kv *kv = &spec->linux_.sysctl[i];
+		if (check_sysctl_namespace(spec, kv->key, err) < 0)
+			return -1;
 		int w = snprintf(rel, sizeof(rel), "sys/%s", kv->key);
 		if (w < 0 || (size_t)w >= sizeof(rel) || strstr(kv->key, ".."))
 			return berr_set(err, "linux.sysctl.%s: invalid key", kv->key);
@@ -155,6 +185,8 @@ static int init_steps(struct init_state *st)
 	 * child at birth): the cgroup mounts read /proc/self/cgroup. */
 	if (sync_expect(cfg->sync_fd, SYNC_GO, &go, err) < 0)
 		return -1;
+	if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return berr_sys(err, errno, "unshare the cgroup namespace");
 	/* A non-root parent can only write our id maps while we are dumpable. */
 	if (become_ns_root(cfg, err) < 0)
 		return -1;
@@ -210,6 +242,13 @@ static int init_steps(struct init_state *st)
 	st->parent_gone = true;
 	if (wait_for_start(cfg, err) < 0)
 		return -1;
+	/* The parent's document said "creating"; startContainer runs in a
+	 * created container (as runc reports it). Shorter, so in place. */
+	char *status = strstr(st->state_json, "\"status\":\"creating\"");
+	if (status) {
+		memcpy(status + 15, "ed", 2); /* creat|ing -> creat|ed */
+		memmove(status + 17, status + 18, strlen(status + 18) + 1);
+	}
 	if (spec->hooks.start_container.n && cfg->run_hooks &&
 	    cfg->run_hooks(&spec->hooks.start_container, "startContainer", st->state_json, err) < 0)
 		return -1;

@@ -21,6 +21,10 @@ struct init_config {
 	const struct caps_sets *caps;	      /* NULL: no process.capabilities */
 	const struct seccomp_filter *seccomp; /* NULL: no filter */
 	bool new_userns;
+	/* v1 hierarchies can't place a child at birth: a cgroup namespace made
+	 * by clone3 would be rooted at the parent's v1 cgroups, so the init
+	 * unshares it once the parent has moved it (as runc does). */
+	bool unshare_cgroupns;
 	int host_procfd; /* the parent's verified /proc: sysctls are written before pivot */
 	/* The parent's fds the child must drop at once: above all the state dir,
 	 * whose flock would otherwise be held until the init execs. -1 = unused. */

@@ -371,6 +371,11 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		if (ns_join_pid_path(x->spec, err) < 0)
 			return -1;
 	}
+	if ((flags & CLONE_NEWCGROUP) && strcmp(x->c.cgroup_driver, "v2") != 0 &&
+	    strcmp(x->c.cgroup_driver, "disabled") != 0) {
+		flags &= ~(uint64_t)CLONE_NEWCGROUP;
+		cfg.unshare_cgroupns = true;
+	}
 	x->pid = clone3_fork(flags, cgroup_manager_clone_fd(x->c.cgroup), &x->pidfd, err);
 	if (x->pid == 0)
 		init_run(&cfg);

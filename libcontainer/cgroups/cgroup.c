@@ -322,7 +322,9 @@ int cgroup_manager_clone_fd(struct cgroup_manager *m)
 		return -1;
 	if (m->drv == &cg_driver_hybrid && !m->v2_usable)
 		return -1;
-	return cg_v2_open_fd(m);
+	int fd = cg_v2_open_fd(m);
+	m->v2_born_there = fd >= 0;
+	return fd;
 }
 
 int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)

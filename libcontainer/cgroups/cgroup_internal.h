@@ -60,6 +60,10 @@ struct cgroup_manager {
 	char *v2_dir;
 	int v2_fd;	/* lazily opened O_DIRECTORY fd */
 	bool v2_usable; /* hybrid: the unified dir exists and is ours */
+	/* clone_fd was handed out: the next process is born in the v2 cgroup,
+	 * and writing it to cgroup.procs again would only cost an RCU grace
+	 * period (~10-20 ms of wall time here). */
+	bool v2_born_there;
 	char **v2_created;
 	size_t n_v2_created;
 

@@ -95,6 +95,8 @@ int cg_v2_open_fd(struct cgroup_manager *m)
 
 int cg_v2_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
 {
+	if (m->v2_born_there)
+		return 0;
 	return cg_writef(m->v2_dir, "cgroup.procs", err, "%d", (int)pid);
 }
 
