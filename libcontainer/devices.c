@@ -102,9 +102,16 @@ static int make_node(int rootfd, const struct berth_device *d, struct berth_erro
 	}
 	if (r < 0)
 		return berr_sys(err, e, "mknod %s", d->path);
-	if ((d->has_uid || d->has_gid) &&
-	    fchownat(dir, name, d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0,
-		     AT_SYMLINK_NOFOLLOW) < 0)
+	if (!d->has_uid && !d->has_gid)
+		return 0;
+	/* chown the node made, by fd: the name may point elsewhere by now */
+	_cleanup_close_ int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return berr_sys(err, errno, "open %s", d->path);
+	if ((st.st_mode & S_IFMT) != type_bits(d->type) ||
+	    (d->type != 'p' && st.st_rdev != makedev((unsigned)d->major, (unsigned)d->minor)))
+		return berr_set(err, "%s was replaced after mknod", d->path);
+	if (fchownat(fd, "", d->has_uid ? d->uid : 0, d->has_gid ? d->gid : 0, AT_EMPTY_PATH) < 0)
 		return berr_sys(err, errno, "chown %s", d->path);
 	return 0;
 }

@@ -48,6 +48,51 @@ static char **null_terminated(char **v, size_t n)
 	return out;
 }
 
+/* "HOME=<dir>" of uid from the container's /etc/passwd (we run after
+ * pivot_root or setns), "/" when it has none: runc's rule, which images
+ * rely on (a shell's ~, a tool's dotfiles). */
+static char *home_entry(uint32_t uid)
+{
+	char *line = NULL, *home = NULL, *out = NULL;
+	size_t cap = 0;
+	FILE *f = fopen("/etc/passwd", "re");
+
+	while (f && !home && getline(&line, &cap, f) > 0) {
+		/* name:password:uid:gid:gecos:home:shell */
+		char *fields[7] = {0}, *cur = line;
+		size_t i;
+		for (i = 0; i < 7 && cur; i++)
+			fields[i] = strsep(&cur, ":\n");
+		char *end;
+		if (i >= 6 && fields[2] && *fields[2] && strtoul(fields[2], &end, 10) == uid &&
+		    !*end && fields[5] && *fields[5])
+			home = fields[5];
+	}
+	if (asprintf(&out, "HOME=%s", home ? home : "/") < 0)
+		out = NULL;
+	free(line);
+	if (f)
+		fclose(f);
+	return out;
+}
+
+static char **env_with_home(const struct berth_process *p)
+{
+	for (size_t i = 0; i < p->n_env; i++)
+		if (strncmp(p->env[i], "HOME=", 5) == 0)
+			return null_terminated(p->env, p->n_env);
+	char **out = calloc(p->n_env + 2, sizeof(char *));
+	if (!out)
+		return NULL;
+	memcpy(out, p->env, p->n_env * sizeof(char *));
+	out[p->n_env] = home_entry(p->user.uid);
+	if (!out[p->n_env]) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
 int process_resolve_exec(struct process_ctx *ctx, char *buf, size_t len, struct berth_error *err)
 {
 	const struct berth_process *p = ctx->proc;
@@ -58,7 +103,7 @@ int process_resolve_exec(struct process_ctx *ctx, char *buf, size_t len, struct 
 		return berr_set(err, "process.args: must not be empty");
 	name = p->args[0];
 	ctx->argv = null_terminated(p->args, p->n_args);
-	ctx->envp = null_terminated(p->env, p->n_env);
+	ctx->envp = env_with_home(p);
 	if (!ctx->argv || !ctx->envp)
 		return berr_sys(err, ENOMEM, "allocate argv");
 	if (strchr(name, '/')) {

@@ -149,7 +149,8 @@ static int wait_for_start(const struct init_config *cfg, struct berth_error *err
 	while (n < 0 && errno == EINTR);
 	if (n != 1)
 		return berr_sys(err, n < 0 ? errno : EPIPE, "wait for start");
-	close(cfg->start_fd);
+	/* Kept open (close-on-exec): `start` waits for it to close, at our
+	 * execve or exit, and reads back a failure written into it. */
 	return 0;
 }
 
@@ -272,9 +273,12 @@ void init_run(const struct init_config *cfg)
 		_exit(0); /* not reached: process_exec returns only on failure */
 	}
 	/* Before READY the parent reads this; after it, stderr is all we have. */
-	if (st.parent_gone)
-		dprintf(STDERR_FILENO, "berth: %s\n", st.err.msg);
-	else
+	if (st.parent_gone) {
+		/* `start` released us and reads this back (a startContainer hook
+		 * or the execve failed); stderr is the last resort. */
+		if (write(cfg->start_fd, st.err.msg, strlen(st.err.msg)) < 0)
+			dprintf(STDERR_FILENO, "berth: %s\n", st.err.msg);
+	} else
 		sync_send_error(cfg->sync_fd, &st.err);
 	_exit(st.err.errnum == ENOENT ? 127 : 1);
 }

@@ -1,7 +1,9 @@
 /* mounts.c - one "mounts" entry: resolve the destination inside the rootfs,
- * mount the filesystem or clone the bind source onto the checked fd, then
- * apply recursive attributes, propagation and tmpcopyup. cgroup mounts are
- * their own section below (they show the container's own cgroups). */
+ * make the filesystem (fsopen) or clone the bind source (open_tree) as a
+ * detached mount, apply tmpcopyup and the attributes to it by its fd, attach
+ * it on the checked destination fd, then set propagation by the same fd.
+ * cgroup mounts are their own section below (they show the container's own
+ * cgroups; the host mount table is read once for all hierarchies). */
 #include "mounts.h"
 
 #include <dirent.h>
@@ -25,6 +27,8 @@
 #include "cleanup.h"
 #include "log.h"
 #include "mount_options.h"
+#include "mountinfo.h"
+#include "newmount.h"
 #include "procfs.h"
 #include "safepath.h"
 
@@ -142,35 +146,13 @@ int mounts_bind_fd(int srcfd, int dstfd, bool recursive, const struct mount_attr
 
 int mounts_tmpfs_fd(int dstfd, uint64_t attrs, const char *data, struct berth_error *err)
 {
-	_cleanup_close_ int fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
-	_cleanup_close_ int mnt = -1;
-	_cleanup_free_ char *copy = NULL;
+	_cleanup_close_ int mnt =
+	    newmount_create("tmpfs", NULL, data, NULL, 0, (unsigned)attrs, err);
 
-	if (fs < 0)
-		return berr_sys(err, errno, "fsopen tmpfs");
-	if (data) {
-		copy = strdup(data);
-		if (!copy)
-			return berr_sys(err, ENOMEM, "tmpfs options");
-		char *save = NULL;
-		for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
-			char *eq = strchr(o, '=');
-			int r;
-			if (eq) {
-				*eq = '\0';
-				r = fsconfig(fs, FSCONFIG_SET_STRING, o, eq + 1, 0);
-			} else {
-				r = fsconfig(fs, FSCONFIG_SET_FLAG, o, NULL, 0);
-			}
-			if (r < 0)
-				return berr_sys(err, errno, "tmpfs option %s", o);
-		}
-	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return berr_sys(err, errno, "create tmpfs");
-	mnt = fsmount(fs, FSMOUNT_CLOEXEC, (unsigned)attrs);
+	if (mnt == NEWMOUNT_NO_FSOPEN)
+		return berr_sys(err, ENOSYS, "fsopen tmpfs");
 	if (mnt < 0)
-		return berr_sys(err, errno, "fsmount tmpfs");
+		return berr_prefix(err, "tmpfs");
 	if (move_mount(mnt, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 		return berr_sys(err, errno, "attach tmpfs");
 	return steal_fd(&mnt);
@@ -548,50 +530,42 @@ struct cg_line {
 	char *path;
 };
 
-/* The host mount (mountpoint and the cgroup root it shows) of a hierarchy. */
-static int find_cgroup_mount(const char *ctrls, char *mp, size_t mplen, char *root, size_t rootlen)
+/* True when every controller of `ctrls` ("cpu,cpuacct") is in the
+ * superblock options of a cgroup v1 mount ("rw,cpu,cpuacct"). */
+static bool has_controllers(const char *super, const char *ctrls)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
+	size_t sl = strlen(super);
+
+	for (const char *c = ctrls; *c;) {
+		size_t cl = strcspn(c, ",");
+		bool found = false;
+		for (const char *p = super; p < super + sl && !found;) {
+			size_t pl = strcspn(p, ",");
+			found = pl == cl && strncmp(p, c, cl) == 0;
+			p += pl + (p[pl] == ',');
+		}
+		if (!found)
+			return false;
+		c += cl + (c[cl] == ',');
+	}
+	return true;
+}
+
+/* The host mount of a hierarchy ("" is the unified one), from the mount
+ * table read once for the whole cgroup mount. */
+static const struct mountinfo_entry *find_cgroup_mount(const struct mountinfo *mi,
+						       const char *ctrls)
+{
 	bool v2 = ctrls[0] == '\0';
 
-	if (!f)
-		return -1;
-	while (getline(&line, &cap, f) > 0) {
-		char r[PATH_MAX], m[PATH_MAX], fstype[64], super[1024];
-		char *sep = strstr(line, " - ");
-		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", r, m) != 2 ||
-		    sscanf(sep + 3, "%63s %*s %1023s", fstype, super) != 2)
+	for (size_t i = 0; i < mi->n; i++) {
+		const struct mountinfo_entry *e = &mi->entries[i];
+		if (strcmp(e->fstype, v2 ? "cgroup2" : "cgroup") != 0)
 			continue;
-		if (v2 != (strcmp(fstype, "cgroup2") == 0) ||
-		    (!v2 && strcmp(fstype, "cgroup") != 0))
-			continue;
-		if (!v2) {
-			/* every controller of the line must be in the super options */
-			bool all = true;
-			_cleanup_free_ char *dup = strdup(ctrls);
-			char *save = NULL;
-			if (!dup)
-				return -1;
-			for (char *c = strtok_r(dup, ",", &save); c;
-			     c = strtok_r(NULL, ",", &save)) {
-				char pat[128];
-				snprintf(pat, sizeof(pat), ",%s,", c);
-				char sup[1100];
-				snprintf(sup, sizeof(sup), ",%s,", super);
-				if (!strstr(sup, pat))
-					all = false;
-			}
-			if (!all)
-				continue;
-		}
-		snprintf(mp, mplen, "%s", m);
-		snprintf(root, rootlen, "%s", r);
-		return 0;
+		if (v2 || has_controllers(e->super_opts, ctrls))
+			return e;
 	}
-	errno = ENOENT;
-	return -1;
+	return NULL;
 }
 
 static int read_cgroup_lines(struct cg_line **out, size_t *n, struct berth_error *err)
@@ -632,19 +606,20 @@ static void free_cgroup_lines(struct cg_line *l, size_t n)
 }
 
 /* Bind the container's own cgroup directory of one hierarchy. */
-static int bind_own_cgroup(const char *ctrls, const char *path, int dstfd,
-			   const struct mount_attr *attr, struct berth_error *err)
+static int bind_own_cgroup(const struct mountinfo *mi, const char *ctrls, const char *path,
+			   int dstfd, const struct mount_attr *attr, struct berth_error *err)
 {
-	char mp[PATH_MAX], root[PATH_MAX], host[PATH_MAX * 2];
+	const struct mountinfo_entry *hm = find_cgroup_mount(mi, ctrls);
+	char host[PATH_MAX * 2];
 
-	if (find_cgroup_mount(ctrls, mp, sizeof(mp), root, sizeof(root)) < 0)
-		return berr_sys(err, errno, "find the host mount of cgroup \"%s\"", ctrls);
+	if (!hm)
+		return berr_sys(err, ENOENT, "find the host mount of cgroup \"%s\"", ctrls);
 	/* a host mount showing a sub-tree (root != "/") holds paths below it */
 	const char *rel = path;
-	size_t rl = strlen(root);
-	if (strcmp(root, "/") != 0 && strncmp(path, root, rl) == 0)
+	size_t rl = strlen(hm->root);
+	if (strcmp(hm->root, "/") != 0 && strncmp(path, hm->root, rl) == 0)
 		rel = path + rl;
-	snprintf(host, sizeof(host), "%s/%s", mp, rel);
+	snprintf(host, sizeof(host), "%s/%s", hm->mountpoint, rel);
 	_cleanup_close_ int src = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
 		return berr_sys(err, errno, "open %s", host);
@@ -652,8 +627,8 @@ static int bind_own_cgroup(const char *ctrls, const char *path, int dstfd,
 	return tree < 0 ? -1 : 0;
 }
 
-static int mount_cgroup_v2(const struct mounts_ctx *ctx, int dst, const struct mount_opts *o,
-			   const char *path, struct berth_error *err)
+static int mount_cgroup_v2(const struct mounts_ctx *ctx, const struct mountinfo *mi, int dst,
+			   const struct mount_opts *o, const char *path, struct berth_error *err)
 {
 	char fdp[SAFEPATH_FDPATH_MAX];
 	struct mount_attr attr;
@@ -668,12 +643,13 @@ static int mount_cgroup_v2(const struct mounts_ctx *ctx, int dst, const struct m
 			  strerror(errno));
 	}
 	flags_to_attr(o->flags, o->clear, &attr);
-	return bind_own_cgroup("", path, dst, &attr, err);
+	return bind_own_cgroup(mi, "", path, dst, &attr, err);
 }
 
 /* v1 / hybrid: a tmpfs with one directory per hierarchy, as runc lays it out. */
-static int mount_cgroup_v1(const struct mounts_ctx *ctx, int dst, const struct mount_opts *o,
-			   struct cg_line *lines, size_t n, struct berth_error *err)
+static int mount_cgroup_v1(const struct mounts_ctx *ctx, const struct mountinfo *mi, int dst,
+			   const struct mount_opts *o, struct cg_line *lines, size_t n,
+			   struct berth_error *err)
 {
 	struct mount_attr attr;
 	char fdp[SAFEPATH_FDPATH_MAX];
@@ -688,9 +664,10 @@ static int mount_cgroup_v1(const struct mounts_ctx *ctx, int dst, const struct m
 	unsigned long fsflags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	for (size_t i = 0; i < n; i++) {
 		const char *ctrls = lines[i].ctrls;
-		char mp[PATH_MAX], root[PATH_MAX];
-		if (find_cgroup_mount(ctrls, mp, sizeof(mp), root, sizeof(root)) < 0)
+		const struct mountinfo_entry *hm = find_cgroup_mount(mi, ctrls);
+		if (!hm)
 			continue; /* a hierarchy the host does not mount */
+		const char *mp = hm->mountpoint;
 		const char *name = strrchr(mp, '/') ? strrchr(mp, '/') + 1 : mp;
 		if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
@@ -707,7 +684,7 @@ static int mount_cgroup_v1(const struct mounts_ctx *ctx, int dst, const struct m
 				  v2 ? "cgroup2" : "cgroup", fsflags, v2 ? NULL : ctrls);
 			if (r < 0)
 				return berr_sys(err, errno, "mount cgroup %s", name);
-		} else if (bind_own_cgroup(ctrls, lines[i].path, sub, &attr, err) < 0) {
+		} else if (bind_own_cgroup(mi, ctrls, lines[i].path, sub, &attr, err) < 0) {
 			return -1;
 		}
 		/* co-mounted controllers are reachable by each name, as on the host */
@@ -733,6 +710,7 @@ static int do_cgroup(const struct mounts_ctx *ctx, const struct berth_mount *m,
 {
 	struct statfs sfs;
 	struct cg_line *lines = NULL;
+	struct mountinfo mi;
 	size_t n = 0;
 	int rc;
 
@@ -743,15 +721,21 @@ static int do_cgroup(const struct mounts_ctx *ctx, const struct berth_mount *m,
 		return berr_sys(err, errno, "statfs /sys/fs/cgroup");
 	if (read_cgroup_lines(&lines, &n, err) < 0)
 		return -1;
+	/* one read of the mount table for every hierarchy */
+	if (mountinfo_read(&mi, err) < 0) {
+		free_cgroup_lines(lines, n);
+		return -1;
+	}
 	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
 		const char *path = "/";
 		for (size_t i = 0; i < n; i++)
 			if (lines[i].ctrls[0] == '\0')
 				path = lines[i].path;
-		rc = mount_cgroup_v2(ctx, dst, o, path, err);
+		rc = mount_cgroup_v2(ctx, &mi, dst, o, path, err);
 	} else {
-		rc = mount_cgroup_v1(ctx, dst, o, lines, n, err);
+		rc = mount_cgroup_v1(ctx, &mi, dst, o, lines, n, err);
 	}
+	mountinfo_free(&mi);
 	free_cgroup_lines(lines, n);
 	return rc;
 }
@@ -774,47 +758,165 @@ static bool type_is(const char *type, const char *name)
 	return type && strcmp(type, name) == 0;
 }
 
+/* What a new filesystem gets before it is attached (or, after mount(2),
+ * before anything but berth uses it): the content of the directory it
+ * covers (tmpcopyup), read-only when that had to wait for the copy, and the
+ * recursive attributes. `mnt` is the new mount's root, `lowerfd` the
+ * checked destination under it. */
+static int prepare_new_mount(int lowerfd, int mnt, const struct mount_opts *o, bool ro_after_copy,
+			     struct berth_error *err)
+{
+	struct mount_attr rec = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
+
+	if ((o->extensions & MOPT_EXT_TMPCOPYUP) && tmpcopyup(lowerfd, mnt, err) < 0)
+		return -1;
+	if (ro_after_copy) {
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return berr_sys(err, errno, "make the mount read-only");
+	}
+	if (!attr_empty(&rec) &&
+	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec, sizeof(rec)) < 0)
+		return berr_sys(err, errno, "set recursive mount attributes");
+	return 0;
+}
+
+static bool force_mount2(void)
+{
+	const char *e = getenv("BERTH_MOUNT_FALLBACK");
+	return e && strcmp(e, "1") == 0;
+}
+
+static int mount_id(int fd, int *id, struct berth_error *err)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+		return berr_sys(err, errno, "statx");
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return berr_sys(err, EOPNOTSUPP, "statx: no mount id");
+	*id = (int)sx.stx_mnt_id;
+	return 0;
+}
+
+/* After mount(2) on dst: an fd of the new mount's root. No fd we hold names
+ * it ("/proc/self/fd/N" of dst resolves to the directory under the mount,
+ * as dst itself does), so it is looked up as dst's current name in dst's
+ * parent, and accepted only when it is the one mount that mount(2) added
+ * on dst's mount: absent from `before`, present in the table now. */
+static int find_new_mount(int dst, int dst_mnt, const struct mountinfo *before,
+			  struct berth_error *err)
+{
+	struct mountinfo now;
+	int new_id = -1, got;
+	size_t found = 0;
+	char link[PATH_MAX], fdp[SAFEPATH_FDPATH_MAX];
+
+	if (mountinfo_read(&now, err) < 0)
+		return -1;
+	for (size_t i = 0; i < now.n; i++)
+		if (now.entries[i].parent == dst_mnt &&
+		    !mountinfo_find_id(before, now.entries[i].id)) {
+			new_id = now.entries[i].id;
+			found++;
+		}
+	mountinfo_free(&now);
+	if (found != 1)
+		return berr_set(err, "cannot tell the new mount (%zu candidates)", found);
+	ssize_t n = readlink(safepath_fdpath(dst, fdp), link, sizeof(link) - 1);
+	if (n < 0)
+		return berr_sys(err, errno, "readlink the destination");
+	link[n] = '\0';
+	const char *name = strrchr(link, '/') ? strrchr(link, '/') + 1 : link;
+	_cleanup_close_ int parent = openat(dst, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (parent < 0)
+		return berr_sys(err, errno, "open the destination's parent");
+	_cleanup_close_ int fd =
+	    openat(parent, *name ? name : ".", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return berr_sys(err, errno, "open the new mount");
+	if (mount_id(fd, &got, err) < 0)
+		return -1;
+	if (got != new_id)
+		return berr_set(err, "the new mount is not under the destination's name any more "
+				     "(it was moved): refusing to act on what is there now");
+	return steal_fd(&fd);
+}
+
+/* The fixups of a mount(2)-made filesystem, on the mount find_new_mount
+ * checked. */
+static int fixup_mount2(int dst, int dst_mnt, const struct mountinfo *before,
+			const struct mount_opts *o, bool ro_after_copy, struct berth_error *err)
+{
+	_cleanup_close_ int mnt = find_new_mount(dst, dst_mnt, before, err);
+
+	if (mnt < 0 || prepare_new_mount(dst, mnt, o, ro_after_copy, err) < 0)
+		return -1;
+	return set_propagation(mnt, o, err);
+}
+
+/* mount(2) on the checked fd, for flags fsconfig has no name for and where
+ * fsopen is refused. Without fixups this is all; with them the new mount is
+ * found (and checked) by find_new_mount. */
+static int do_fs_mount2(const struct berth_mount *m, const struct mount_opts *o, int dst,
+			const char *label, struct berth_error *err)
+{
+	bool copyup = o->extensions & MOPT_EXT_TMPCOPYUP;
+	bool fixups = o->attr_set || o->attr_clr || o->n_propagation || copyup;
+	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
+	bool ro_after_copy = copyup && (flags & MS_RDONLY);
+	_cleanup_free_ char *data = with_label(o->data, label);
+	struct mountinfo before = {0};
+	char fdp[SAFEPATH_FDPATH_MAX];
+	int dst_mnt = -1, rc;
+
+	if ((o->data || label) && !data)
+		return berr_sys(err, ENOMEM, "mount data");
+	if (fixups && (mount_id(dst, &dst_mnt, err) < 0 || mountinfo_read(&before, err) < 0))
+		return -1;
+	if (ro_after_copy)
+		flags &= ~(unsigned long)MS_RDONLY;
+	if (mount(m->source ? m->source : m->type, safepath_fdpath(dst, fdp), m->type, flags,
+		  data) < 0)
+		rc = berr_sys(err, errno, "mount %s", m->type);
+	else
+		rc = fixups ? fixup_mount2(dst, dst_mnt, &before, o, ro_after_copy, err) : 0;
+	mountinfo_free(&before);
+	return rc;
+}
+
 static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
 		 const struct mount_opts *o, struct berth_error *err)
 {
 	bool strict = type_is(m->type, "proc") || type_is(m->type, "sysfs");
 	bool labelled = !strict && !type_is(m->type, "mqueue");
+	const char *label = labelled ? ctx->mount_label : NULL;
+	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	_cleanup_close_ int dst = open_dest(ctx, m->destination, true, strict, err);
-	_cleanup_free_ char *data = NULL;
-	char fdp[SAFEPATH_FDPATH_MAX];
 
 	if (dst < 0)
 		return -1;
 	if (check_proc_dest(dst, m->destination, m->type, err) < 0)
 		return -1;
-	data = with_label(o->data, labelled ? ctx->mount_label : NULL);
-	if (o->data && !data)
-		return berr_sys(err, ENOMEM, "mount data");
-	if (mount(m->source ? m->source : m->type, safepath_fdpath(dst, fdp), m->type,
-		  o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT), data) < 0)
-		return berr_sys(err, errno, "mount %s", m->type);
-
-	if (!o->attr_set && !o->attr_clr && !o->n_propagation &&
-	    !(o->extensions & MOPT_EXT_TMPCOPYUP))
-		return 0;
-	/* The new mount: the destination resolved again inside the root now
-	 * lands on it (checked by mount id against the covered directory). */
-	_cleanup_close_ int mnt =
-	    safepath_open(ctx->rootfd, m->destination, O_PATH | O_DIRECTORY, err);
-	struct statx a, b;
+	if (!newmount_flags_fit(flags) || force_mount2())
+		return do_fs_mount2(m, o, dst, label, err);
+	/* tmpcopyup writes first: the mount (not the superblock, a fresh one
+	 * nothing else mounts) becomes read-only after the copy */
+	bool ro_after_copy = (flags & MS_RDONLY) && (o->extensions & MOPT_EXT_TMPCOPYUP);
+	if (ro_after_copy)
+		flags &= ~(unsigned long)MS_RDONLY;
+	_cleanup_close_ int mnt = newmount_create(m->type, m->source ? m->source : m->type, o->data,
+						  label, flags, newmount_attrs(flags), err);
+	if (mnt == NEWMOUNT_NO_FSOPEN)
+		return do_fs_mount2(m, o, dst, label, err);
 	if (mnt < 0)
+		return berr_prefix(err, "mount %s", m->type);
+	if (prepare_new_mount(dst, mnt, o, ro_after_copy, err) < 0)
 		return -1;
-	if (statx(mnt, "", AT_EMPTY_PATH, STATX_MNT_ID, &a) < 0 ||
-	    statx(dst, "", AT_EMPTY_PATH, STATX_MNT_ID, &b) < 0)
-		return berr_sys(err, errno, "statx %s", m->destination);
-	if (a.stx_mnt_id == b.stx_mnt_id)
-		return berr_set(err, "%s: the new mount is not where it was made", m->destination);
-	if ((o->extensions & MOPT_EXT_TMPCOPYUP) && tmpcopyup(dst, mnt, err) < 0)
-		return -1;
-	struct mount_attr rec = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
-	if (!attr_empty(&rec) &&
-	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec, sizeof(rec)) < 0)
-		return berr_sys(err, errno, "set recursive mount attributes");
+	if (move_mount(mnt, "", dst, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return berr_sys(err, errno, "attach the %s mount", m->type);
+	/* after attaching: move_mount gives a mount under a shared parent the
+	 * parent's propagation, which would undo "private" set before */
 	return set_propagation(mnt, o, err);
 }
 

@@ -5,8 +5,19 @@
  * Bind mounts are cloned with open_tree, their attributes set on the
  * detached clone with mount_setattr (so locked flags of the source are kept
  * and nothing is ever visible with the wrong flags), then attached with
- * move_mount. Other filesystems are mounted with mount(2) on
- * "/proc/self/fd/N" of the checked destination.
+ * move_mount. Other filesystems are made the same way: fsopen/fsconfig/
+ * fsmount give a detached mount, tmpcopyup and the recursive attributes are
+ * applied to it through its own fd while nothing else can reach it, then it
+ * is attached on the checked fd and its propagation set through that same
+ * fd. Where fsopen is refused (or for mand/silent/iversion, which fsconfig
+ * has no name for) mount(2) on "/proc/self/fd/N" is the fallback, and its
+ * fixups act only on the mount that mount(2) added, identified by mount id;
+ * BERTH_MOUNT_FALLBACK=1 in the environment forces it (tests).
+ *
+ * After a mount, the destination's path is never resolved again to find
+ * the new mount: whatever a rename put under that name meanwhile (another
+ * directory of a shared volume, the rootfs) would get the copy, the
+ * attributes and the propagation.
  *
  * Never: mount on a path that was not resolved inside the rootfs, bind a
  * source path over /proc files other than the few runc allows, or change

@@ -18,6 +18,7 @@
 #include "log.h"
 #include "masks.h"
 #include "mount_options.h"
+#include "mountinfo.h"
 #include "mounts.h"
 
 #ifndef SELINUX_MAGIC
@@ -42,28 +43,42 @@ static int root_propagation(const char *name, unsigned long *prop, struct berth_
  * rootfsPropagation make that parent private (runc does the same). */
 static int make_parent_private(const char *rootfs, struct berth_error *err)
 {
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/mountinfo", "re");
-	_cleanup_free_ char *line = NULL;
+	struct mountinfo mi;
 	char best[PATH_MAX] = "/";
-	size_t cap = 0, bestlen = 0;
+	size_t bestlen = 0;
 
-	if (!f)
-		return berr_sys(err, errno, "open /proc/self/mountinfo");
-	while (getline(&line, &cap, f) > 0) {
-		char mp[PATH_MAX];
-		if (sscanf(line, "%*s %*s %*s %*s %4095s", mp) != 1)
-			continue;
+	if (mountinfo_read(&mi, err) < 0)
+		return -1;
+	for (size_t i = 0; i < mi.n; i++) {
+		const char *mp = mi.entries[i].mountpoint;
 		size_t l = strlen(mp);
 		bool under = strcmp(mp, "/") == 0 || (strncmp(rootfs, mp, l) == 0 &&
 						      (rootfs[l] == '/' || rootfs[l] == '\0'));
-		if (under && l > bestlen && strcmp(mp, rootfs) != 0) {
-			strcpy(best, mp);
+		if (under && l > bestlen && l < sizeof(best) && strcmp(mp, rootfs) != 0) {
+			memcpy(best, mp, l + 1);
 			bestlen = l;
 		}
 	}
+	mountinfo_free(&mi);
 	if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
 		return berr_sys(err, errno, "make %s private", best);
 	return 0;
+}
+
+/* The rootfs bound onto itself (recursively), as an fd of the new mount's
+ * root: opening the path again after the bind could find whatever a rename
+ * put there meanwhile, not the bind. */
+static int bind_rootfs(const char *rootfs, struct berth_error *err)
+{
+	_cleanup_close_ int dir = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int mnt;
+
+	if (dir < 0)
+		return berr_sys(err, errno, "open the rootfs %s", rootfs);
+	mnt = mounts_bind_fd(dir, dir, true, NULL, NULL, err);
+	if (mnt < 0)
+		return berr_prefix(err, "bind the rootfs %s onto itself", rootfs);
+	return mnt;
 }
 
 static const char *effective_label(const char *label)
@@ -183,11 +198,9 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 		return berr_sys(err, errno, "set / propagation");
 	if ((prop & MS_SHARED) && make_parent_private(cfg->rootfs, err) < 0)
 		return -1;
-	if (mount(cfg->rootfs, cfg->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return berr_sys(err, errno, "bind the rootfs %s onto itself", cfg->rootfs);
-	rootfd = open(cfg->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	rootfd = bind_rootfs(cfg->rootfs, err);
 	if (rootfd < 0)
-		return berr_sys(err, errno, "open the rootfs %s", cfg->rootfs);
+		return -1;
 
 	if (before_pivot_steps(cfg, rootfd, label, err) < 0)
 		return -1;
