@@ -231,10 +231,27 @@ c['process']['args'] = ['sh', '-c', 'echo B-STARTED; awk \'\$0 ~ / - tmpfs racet
 	echo r > "$ROOTFS/cu/from-rootfs"
 	ln -s / "$VOL/link"
 	snapshot_host > "$T/host.before"
+	# B lists the tmpfs from a cwd checked (by device) to be on it: its
+	# paths are still being raced while it runs, so "ls $m" could list
+	# whatever the name leads to at that instant
+	cat > "$ROOTFS/check-cu.sh" <<'EOF'
+echo B-STARTED
+m=$(awk '$0 ~ / - tmpfs racetmpfs / { print $5 }' /proc/self/mountinfo)
+dev=$(awk '$0 ~ / - tmpfs racetmpfs / { split($3, a, ":"); print a[1] * 256 + a[2] % 256 + int(a[2] / 256) * 1048576 }' /proc/self/mountinfo)
+for i in $(seq 200); do
+	for d in /cu /vol/mnt/cu /vol/link/cu; do
+		if cd "$d" 2>/dev/null && [ "$(stat -c %d .)" = "$dev" ]; then
+			echo "AT $m HAS" $(ls)
+			exit 0
+		fi
+	done
+done
+echo "AT $m NOT-FOUND"
+EOF
 	update_config "c['mounts'] += [
 	 {'destination': '/vol', 'type': 'bind', 'source': '$VOL', 'options': ['rbind']},
 	 {'destination': '/vol/mnt/cu', 'type': 'tmpfs', 'source': 'racetmpfs', 'options': ['tmpcopyup']}]
-c['process']['args'] = ['sh', '-c', 'echo B-STARTED; m=\$(awk \'\$0 ~ / - tmpfs racetmpfs / { print \$5 }\' /proc/self/mountinfo); echo \"AT \$m HAS\" \$(ls \$m)']"
+c['process']['args'] = ['sh', '/check-cu.sh']"
 	start_racer 150 mnt link
 	race_victim
 	stop_racer
