@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -146,6 +145,24 @@ static int take_listen_fds(struct create_ctx *x, struct berth_error *err)
 	return 0;
 }
 
+/* The caller's name from /etc/passwd, for `list`'s OWNER column. Read
+ * directly: a static binary has no NSS, and "" is a fine answer. */
+static char *user_name_of(uid_t uid)
+{
+	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+	_cleanup_free_ char *line = NULL;
+	size_t cap = 0;
+
+	while (f && getline(&line, &cap, f) > 0) {
+		char *name = strtok(line, ":");
+		char *pw = strtok(NULL, ":");
+		char *id = strtok(NULL, ":");
+		if (name && pw && id && strtoul(id, NULL, 10) == uid)
+			return strdup(name);
+	}
+	return strdup("");
+}
+
 static void now_rfc3339(char *buf, size_t len)
 {
 	struct timespec ts;
@@ -160,7 +177,6 @@ static void now_rfc3339(char *buf, size_t len)
 static int make_state_dir(struct create_ctx *x, struct berth_error *err)
 {
 	char created[64];
-	struct passwd *pw;
 
 	x->c.dir_fd = state_dir_create(x->ro->root, x->o->id, err);
 	if (x->c.dir_fd < 0)
@@ -173,8 +189,7 @@ static int make_state_dir(struct create_ctx *x, struct berth_error *err)
 	x->c.rootfs = strdup(x->rootfs);
 	now_rfc3339(created, sizeof(created));
 	x->c.created = strdup(created);
-	pw = getpwuid(geteuid());
-	x->c.owner = strdup(pw ? pw->pw_name : "");
+	x->c.owner = user_name_of(geteuid());
 	x->c.annotations = x->spec->annotations;
 	x->c.n_annotations = x->spec->n_annotations;
 	x->start_fd = state_dir_make_fifo(x->c.dir_fd, err);
@@ -334,6 +349,7 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	uint64_t flags = ns_new_flags(x->spec);
 	bool new_userns = (flags & CLONE_NEWUSER) != 0;
 	_cleanup_close_ int host_pidns = -1;
+	_cleanup_close_ int host_timens = -1;
 
 	if (!(flags & CLONE_NEWNS) && !berth_spec_namespace(x->spec, BERTH_NS_MOUNT))
 		return berr_set(err, "linux.namespaces: a mount namespace is required");
@@ -376,11 +392,28 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		flags &= ~(uint64_t)CLONE_NEWCGROUP;
 		cfg.unshare_cgroupns = true;
 	}
+	/* Offsets can be written only while no process is in the time
+	 * namespace: make it ours for children (unshare), write them, let the
+	 * clone be born in it, then return our children to the host's. */
+	const struct berth_linux *l = &x->spec->linux_;
+	if ((flags & CLONE_NEWTIME) && (l->time_monotonic.present || l->time_boottime.present)) {
+		host_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+		if (host_timens < 0)
+			return berr_sys(err, errno, "open /proc/self/ns/time");
+		if (unshare(CLONE_NEWTIME) < 0)
+			return berr_sys(err, errno,
+					"linux.timeOffsets: unshare the time namespace");
+		if (timens_write_offsets(getpid(), x->spec, x->procfd, err) < 0)
+			return -1;
+		flags &= ~(uint64_t)CLONE_NEWTIME;
+	}
 	x->pid = clone3_fork(flags, cgroup_manager_clone_fd(x->c.cgroup), &x->pidfd, err);
 	if (x->pid == 0)
 		init_run(&cfg);
 	if (host_pidns >= 0 && setns(host_pidns, CLONE_NEWPID) < 0 && x->pid > 0)
 		return berr_sys(err, errno, "return to the host pid namespace");
+	if (host_timens >= 0 && setns(host_timens, CLONE_NEWTIME) < 0 && x->pid > 0)
+		return berr_sys(err, errno, "return to the host time namespace");
 	if (x->pid < 0)
 		return -1;
 	close(x->sync[1]);
