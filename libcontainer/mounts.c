@@ -808,7 +808,7 @@ static int find_new_mount(int dst, int dst_mnt, const struct mountinfo *before,
 			  struct berth_error *err)
 {
 	struct mountinfo now;
-	int new_id = -1, got;
+	int new_id = -1, got = -1;
 	size_t found = 0;
 	char link[PATH_MAX], fdp[SAFEPATH_FDPATH_MAX];
 

@@ -102,7 +102,7 @@ static int add_syscall_rules(scmp_filter_ctx ctx, const struct berth_seccomp_sys
 {
 	char field[64];
 	snprintf(field, sizeof(field), "linux.seccomp.syscalls[%zu]", idx);
-	uint32_t act;
+	uint32_t act = 0;
 	if (action_value(sc->action, sc->has_errno_ret, sc->errno_ret, field, &act, err) < 0)
 		return -1;
 	/* libseccomp rejects a rule that repeats the default action. */
@@ -175,7 +175,7 @@ static int export_program(scmp_filter_ctx ctx, struct seccomp_filter *f, struct 
 int seccomp_compile(const struct berth_seccomp *s, struct seccomp_filter *f,
 		    struct berth_error *err)
 {
-	uint32_t def;
+	uint32_t def = 0;
 	if (action_value(s->default_action, s->has_default_errno_ret, s->default_errno_ret,
 			 "linux.seccomp.defaultAction", &def, err) < 0)
 		return -1;
