@@ -176,7 +176,7 @@ static int apply_flag(int c, const char *v, struct berth_resources *r, struct be
 	r->present = true;
 	switch (c) {
 	case OPT_BLKIO_WEIGHT: {
-		uint64_t w;
+		uint64_t w = 0;
 		bad = parse_u64(v, &w) < 0 || w > 1000;
 		r->block_io.present = r->block_io.has_weight = true;
 		r->block_io.weight = (uint16_t)w;

@@ -45,7 +45,8 @@ static size_t for_each_json(const char *dir, void (*fn)(const char *path, const 
 
 		if (len < 6 || strcmp(e->d_name + len - 5, ".json") != 0)
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		int w = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		ck_assert(w > 0 && (size_t)w < sizeof(path));
 		fn(path, e->d_name);
 		n++;
 	}
