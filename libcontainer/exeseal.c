@@ -2,6 +2,9 @@
 #include "exeseal.h"
 
 #include <errno.h>
+#include <linux/fs.h>
+#include <strings.h>
+#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
@@ -33,10 +36,32 @@ static bool maps_uid(const struct berth_id_mapping *m, size_t n, uint32_t uid)
 	return false;
 }
 
-bool exeseal_needed(const struct berth_spec *spec)
+static bool has_cap(char *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcasecmp(v[i], name) == 0 || strcasecmp(v[i], name + 4) == 0)
+			return true;
+	return false;
+}
+
+/* chattr +i: nobody may open the file for writing, root included, unless
+ * they first clear the flag, which takes CAP_LINUX_IMMUTABLE. */
+static bool binary_is_immutable(void)
+{
+	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	int flags = 0;
+
+	return fd >= 0 && ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL);
+}
+
+bool exeseal_needed(const struct berth_spec *spec, char *const *extra_caps, size_t n_extra)
 {
 	const struct berth_namespace *user = berth_spec_namespace(spec, BERTH_NS_USER);
+	const struct berth_capabilities *c = &spec->process.capabilities;
 
+	if (!has_cap(c->bounding, c->n_bounding, "CAP_LINUX_IMMUTABLE") &&
+	    !has_cap(extra_caps, n_extra, "CAP_LINUX_IMMUTABLE") && binary_is_immutable())
+		return false;
 	if (!user)
 		return true;
 	if (user->path && *user->path)

@@ -49,6 +49,30 @@ init_pid() {
 	[ "$(sha256sum "$BERTH" | cut -d' ' -f1)" = "$sum_before" ]
 }
 
+# The cheaper sound defence: an immutable binary (chattr +i) is used as it
+# is, without the sealed copy, unless the container could hold
+# CAP_LINUX_IMMUTABLE and clear the flag.
+@test "CVE-2019-5736: an immutable berth binary runs without a copy and stays unwritable" {
+	imm=$BERTH_TEST_DIR/berth-immutable
+	cp "$BERTH" "$imm"
+	chattr +i "$imm" 2>/dev/null || skip "this filesystem has no immutable attribute"
+	"$imm" --root "$BERTH_ROOT" create c9
+	pid=$(init_pid c9)
+	exe=$(readlink /proc/"$pid"/exe)
+	run python3 -c "open('/proc/$pid/exe', 'r+b')"
+	"$imm" --root "$BERTH_ROOT" delete -f c9
+	# with CAP_LINUX_IMMUTABLE in the bounding set the copy is back
+	update_config 'c["process"]["capabilities"]["bounding"].append("CAP_LINUX_IMMUTABLE")'
+	"$imm" --root "$BERTH_ROOT" create c10
+	exe2=$(readlink /proc/"$(init_pid c10)"/exe)
+	"$imm" --root "$BERTH_ROOT" delete -f c10
+	chattr -i "$imm"
+	[ "$exe" = "$imm" ]
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	[[ "$exe2" == *memfd:berth* ]]
+}
+
 # CVE-2016-9962: until it execs, the process berth puts in the container is
 # not dumpable: its /proc files belong to the host's root, not to the
 # container's (mapped) root, so the container can't ptrace it or open its fds.
