@@ -13,6 +13,9 @@ setup() {
 }
 
 teardown() {
+	# an aborted immutable-binary test must not leave an undeletable file
+	[ -e "${BERTH_TEST_DIR:-/nonexistent}/berth-immutable" ] &&
+		chattr -i "$BERTH_TEST_DIR/berth-immutable" 2>/dev/null
 	teardown_bundle
 }
 
