@@ -1,6 +1,7 @@
 /* start.c - `start`: release a created container's init, run poststart hooks. */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -33,6 +34,30 @@ static void run_poststart(struct container *c)
 	berth_spec_free(spec);
 }
 
+/* The init holds the fifo until its execve closes it (close-on-exec) or it
+ * dies, having written why into it: wait for that moment, so poststart runs
+ * after the workload started (the spec's order) and a failed startContainer
+ * hook or execve fails `start`. */
+static int wait_for_exec(struct container *c, int wfd, struct berth_error *err)
+{
+	struct pollfd p = {.fd = wfd, .events = 0}; /* POLLERR: no reader left */
+	char msg[BERR_MSG_MAX];
+
+	while (poll(&p, 1, -1) < 0)
+		if (errno != EINTR)
+			return berr_sys(err, errno, "wait for the container process to start");
+	/* Our writer keeps the pipe, and what the init wrote, alive. */
+	_cleanup_close_ int rfd = openat(c->dir_fd, STATE_FIFO, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (rfd < 0)
+		return berr_sys(err, errno, "open %s", STATE_FIFO);
+	ssize_t n = read(rfd, msg, sizeof(msg) - 1);
+	if (n > 0) {
+		msg[n] = '\0';
+		return berr_set(err, "%s", msg);
+	}
+	return 0;
+}
+
 int runtime_start(const struct runtime_opts *ro, const char *id, struct berth_error *err)
 {
 	struct container *c;
@@ -62,6 +87,10 @@ int runtime_start(const struct runtime_opts *ro, const char *id, struct berth_er
 	}
 	if (write(fd, "0", 1) != 1) {
 		berr_sys(err, errno, "start container %s", id);
+		goto out;
+	}
+	if (wait_for_exec(c, fd, err) < 0) {
+		unlinkat(c->dir_fd, STATE_FIFO, 0);
 		goto out;
 	}
 	if (unlinkat(c->dir_fd, STATE_FIFO, 0) < 0) {

@@ -21,6 +21,10 @@
 #   ct_cgroup_dirs ID    cgroup dirs anywhere under /sys/fs/cgroup named ID
 #   ct_procs_in ROOTFS   pids whose / is ROOTFS (the container's init and
 #                        its children, seen from the host)
+#   detached create|run -d ARGS...
+#                        create or run -d with the container's stdio in a file
+#   pid_alive PID        PID exists and is not a zombie
+#   pid_gone PID         the opposite, as an assertion
 #   assert_no_leftovers ID
 #                        no state dir, no cgroup dir, no process rooted in
 #                        $ROOTFS, no mount under the test dir: prints what
@@ -79,7 +83,7 @@ host_ns() {
 }
 
 ct_cgroup_dirs() {
-	find /sys/fs/cgroup -maxdepth 8 -type d -name "$1" 2>/dev/null
+	find /sys/fs/cgroup -maxdepth 8 -type d -name "$1" 2>/dev/null || true
 }
 
 ct_procs_in() {
@@ -116,4 +120,34 @@ assert_no_leftovers() {
 		return 1
 	fi
 	return 0
+}
+
+# detached create|run -d ARGS...: berth create / run -d of a container
+# without a terminal. Its init keeps the caller's stdio, so under bats'
+# `run` (which reads to EOF) they would hang: stdio goes to
+# $BERTH_TEST_DIR/detached.out instead, shown when berth fails.
+detached() {
+	local out=$BERTH_TEST_DIR/detached.out
+	berth "$@" </dev/null >>"$out" 2>&1 || {
+		local rc=$?
+		cat "$out" >&2
+		return $rc
+	}
+}
+
+# pid_alive PID: the process exists and is not a zombie (this host's pid 1
+# is slow to reap the orphans it inherits, so /proc/PID alone says little).
+pid_alive() {
+	local st
+	st=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null) || return 1
+	[ -n "$st" ] && [ "$st" != Z ] && [ "$st" != X ]
+}
+
+# pid_gone PID: the opposite, usable as a bats assertion (`! cmd` never
+# fails a bats test).
+pid_gone() {
+	if pid_alive "$1"; then
+		echo "pid $1 is still alive" >&2
+		return 1
+	fi
 }

@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# console.bats - process.terminal: the pty master handed to a
+# --console-socket (received by tests/helpers/recvtty, which copies what the
+# container writes), the container's stdio being that terminal, consoleSize,
+# exec -t, run's own pty proxy, and the refused combinations.
+
+load helpers
+load ct_helpers
+
+setup() {
+	require_root
+	[ -x "$RECVTTY" ] || skip "recvtty helper not built at $RECVTTY"
+	setup_bundle default
+	update_config 'c["process"]["terminal"] = True'
+	SOCK=$BERTH_TEST_DIR/console.sock
+	TTYOUT=$BERTH_TEST_DIR/tty.out
+	RECV_PID=
+}
+
+teardown() {
+	if [ -n "$RECV_PID" ] && kill -0 "$RECV_PID" 2>/dev/null; then
+		kill "$RECV_PID" 2>/dev/null || true
+	fi
+	teardown_bundle
+}
+
+# start_recvtty [RECVTTY-FLAGS]: listen on $SOCK, output to $TTYOUT
+start_recvtty() {
+	rm -f "$SOCK"
+	# 3>&-: bats waits for its fd 3 to close before finishing the test
+	"$RECVTTY" "$@" -o "$TTYOUT" -n "$BERTH_TEST_DIR/tty.name" "$SOCK" 3>&- &
+	RECV_PID=$!
+	local tries=100
+	while [ ! -S "$SOCK" ] && [ $tries -gt 0 ]; do
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	[ -S "$SOCK" ]
+}
+
+# wait_recvtty: until the last slave closed; its exit status
+wait_recvtty() {
+	local rc=0
+	wait "$RECV_PID" || rc=$?
+	RECV_PID=
+	return $rc
+}
+
+@test "create --console-socket: the workload's stdio is the pty whose master was received" {
+	local id
+	id=$(ct_id)
+	set_sh 'tty; for f in 0 1 2; do [ -t $f ] && echo "fd$f-tty"; done; readlink /proc/self/fd/0'
+	start_recvtty
+	run berth create --console-socket "$SOCK" "$id"
+	[ "$status" -eq 0 ]
+	run berth start "$id"
+	[ "$status" -eq 0 ]
+	wait_recvtty
+	local out
+	out=$(tr -d '\r' <"$TTYOUT")
+	echo "$out"
+	[ "$(echo "$out" | sed -n 1p)" = /dev/pts/0 ]
+	[ "$(echo "$out" | sed -n 2,4p | tr '\n' ' ')" = "fd0-tty fd1-tty fd2-tty " ]
+	[ "$(echo "$out" | sed -n 5p)" = /dev/pts/0 ]
+	# the message's payload names a pty too
+	[[ "$(cat "$BERTH_TEST_DIR/tty.name")" == /dev/pts/* || "$(cat "$BERTH_TEST_DIR/tty.name")" == *ptmx* ]]
+	wait_status "$id" stopped
+}
+
+@test "console: input written to the master reaches the workload" {
+	local id
+	id=$(ct_id)
+	set_sh 'read line; echo "got:$line"'
+	start_recvtty -i $'hello-pty\n'
+	detached run -d --console-socket "$SOCK" "$id"
+	wait_recvtty
+	grep -q '^got:hello-pty' <(tr -d '\r' <"$TTYOUT")
+}
+
+@test "console: /dev/console inside is the container's terminal" {
+	local id
+	id=$(ct_id)
+	set_sh 'stat -c "%t %T" /dev/console; stat -c "%t %T" "$(tty)"'
+	start_recvtty
+	detached run -d --console-socket "$SOCK" "$id"
+	wait_recvtty
+	local out
+	out=$(tr -d '\r' <"$TTYOUT")
+	echo "$out"
+	# same device numbers as the pts, major 136
+	[ "$(echo "$out" | sed -n 1p)" = "$(echo "$out" | sed -n 2p)" ]
+	[ "$(echo "$out" | sed -n 1p | cut -d' ' -f1)" = 88 ]
+}
+
+@test "console: consoleSize sets the terminal's rows and columns" {
+	local id
+	id=$(ct_id)
+	update_config 'c["process"]["consoleSize"] = {"height": 40, "width": 100}'
+	set_sh 'stty size'
+	start_recvtty
+	detached run -d --console-socket "$SOCK" "$id"
+	wait_recvtty
+	[ "$(tr -d '\r' <"$TTYOUT")" = "40 100" ]
+}
+
+@test "create with terminal and no console socket fails with runc's message, leaves nothing" {
+	local id
+	id=$(ct_id)
+	set_args true
+	run berth create "$id"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot allocate tty if runc will detach without setting console socket"* ]]
+	assert_no_leftovers "$id"
+	run berth run -d "$id"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot allocate tty if runc will detach without setting console socket"* ]]
+	assert_no_leftovers "$id"
+}
+
+@test "a console socket without terminal is refused, leaves nothing" {
+	local id
+	id=$(ct_id)
+	update_config 'c["process"]["terminal"] = False'
+	set_args true
+	start_recvtty
+	run berth create --console-socket "$SOCK" "$id"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"cannot use console socket if runc will not detach or allocate tty"* ]]
+	assert_no_leftovers "$id"
+}
+
+@test "a console socket nobody listens on fails create and leaves nothing" {
+	local id
+	id=$(ct_id)
+	set_args true
+	run berth create --console-socket "$BERTH_TEST_DIR/nobody.sock" "$id"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *nobody.sock* ]]
+	assert_no_leftovers "$id"
+}
+
+@test "exec -t --console-socket: the exec'd process gets its own pty" {
+	local id
+	id=$(ct_id)
+	update_config 'c["process"]["terminal"] = False'
+	set_args sleep 1000
+	detached run -d "$id"
+	start_recvtty
+	run berth exec -t --console-socket "$SOCK" "$id" sh -c '[ -t 0 ] && [ -t 1 ] && echo exec-on-tty; tty'
+	[ "$status" -eq 0 ]
+	wait_recvtty
+	local out
+	out=$(tr -d '\r' <"$TTYOUT")
+	echo "$out"
+	[ "$(echo "$out" | sed -n 1p)" = exec-on-tty ]
+	[[ "$(echo "$out" | sed -n 2p)" == /dev/pts/* ]]
+}
+
+@test "foreground run with a terminal proxies the pty to berth's stdout" {
+	local id
+	id=$(ct_id)
+	set_sh 'tty; echo via-proxy; exit 3'
+	run berth run "$id" </dev/null
+	[ "$status" -eq 3 ]
+	local out
+	out=$(echo "$output" | tr -d '\r')
+	[[ "$out" == *"/dev/pts/0"* ]]
+	[[ "$out" == *via-proxy* ]]
+	assert_no_leftovers "$id"
+}
