@@ -20,6 +20,7 @@
 #include "mount_options.h"
 #include "mountinfo.h"
 #include "mounts.h"
+#include "safepath.h"
 
 #ifndef SELINUX_MAGIC
 #define SELINUX_MAGIC 0xf97cff8c
@@ -157,6 +158,13 @@ static int before_pivot_steps(const struct rootfs_config *cfg, int rootfd, const
 		return -1;
 	if (cfg->console_fd >= 0 && devices_bind_console(rootfd, cfg->console_fd, err) < 0)
 		return -1;
+	/* A missing process.cwd is created inside the root, as runc does. */
+	if (spec->has_process && spec->process.cwd && strcmp(spec->process.cwd, "/") != 0) {
+		int fd = safepath_mkdir_p(rootfd, spec->process.cwd, 0755, false, err);
+		if (fd < 0)
+			return berr_prefix(err, "process.cwd %s", spec->process.cwd);
+		close(fd);
+	}
 	return 0;
 }
 

@@ -94,6 +94,8 @@ cached_rootfs() {
 		local tmp
 		mkdir -p "$(dirname "$cache")"
 		tmp=$(mktemp -d "$cache.XXXXXX")
+		# mktemp makes 0700: a non-root workload must be able to enter /
+		chmod 0755 "$tmp"
 		"$REPO/spec-examples/make-rootfs.sh" "$tmp" >&2
 		mv -T "$tmp" "$cache" 2>/dev/null || rm -rf "$tmp" # another test won the race
 	fi
