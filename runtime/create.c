@@ -503,8 +503,9 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	}
 	if (load_bundle(&x, err) < 0 || take_listen_fds(&x, err) < 0)
 		goto out;
-	if (ro->argv && exeseal_needed(x.spec, NULL, 0) && !exeseal_is_sealed()) {
-		exeseal_reexec(ro->argv, err);
+	enum exeseal_mode seal = exeseal_needed(x.spec, NULL, 0);
+	if (ro->argv && !exeseal_is_sealed(seal)) {
+		exeseal_reexec(seal, ro->argv, err);
 		goto out; /* reached only when the re-exec failed */
 	}
 	if (o->foreground) {

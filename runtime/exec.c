@@ -204,9 +204,9 @@ static int load(struct exec_ctx *x, struct berth_error *err)
 	x->spec = berth_spec_load(path, err);
 	if (!x->spec)
 		return berr_prefix(err, "container %s", x->o->id);
-	if (x->ro->argv && exeseal_needed(x->spec, x->o->caps, x->o->n_caps) &&
-	    !exeseal_is_sealed())
-		return exeseal_reexec(x->ro->argv, err);
+	enum exeseal_mode seal = exeseal_needed(x->spec, x->o->caps, x->o->n_caps);
+	if (x->ro->argv && !exeseal_is_sealed(seal))
+		return exeseal_reexec(seal, x->ro->argv, err);
 	x->init_pidfd = pidfd_open_pid(x->c->pid, err);
 	if (x->init_pidfd < 0 || proc_start_time(x->c->pid) != x->c->start_time)
 		return berr_set(err, "cannot exec in a stopped container");
