@@ -87,3 +87,62 @@ runtime_state_left() {
 	done
 	return 1
 }
+
+# freezer_state PID: FROZEN or THAWED as the kernel sees the process's
+# cgroup. On this hybrid host a runtime may freeze through the v1 freezer
+# (freezer.state) or the v2 unified hierarchy (cgroup.events "frozen 1");
+# either stops the processes, so either counts.
+freezer_state() {
+	local v1 v2
+	v1=$(cgroup_dir_of "$1" freezer 2>/dev/null)
+	if [ -n "$v1" ] && [ "$(cat "$v1/freezer.state" 2>/dev/null)" = FROZEN ]; then
+		echo FROZEN
+		return
+	fi
+	v2=$(awk -F: '$1 == "0" { print $3 }' "/proc/$1/cgroup")
+	if [ -n "$v2" ] && grep -qx 'frozen 1' "/sys/fs/cgroup/unified$v2/cgroup.events" 2>/dev/null; then
+		echo FROZEN
+		return
+	fi
+	echo THAWED
+}
+
+# cgroups_left ID: cgroup directories named ID in any hierarchy (v1
+# controllers, name=systemd, the unified v2 one) at depth <= 4; prints them.
+cgroups_left() {
+	# find fails when a cgroup vanishes under it (other tests run too).
+	find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d -name "$1" 2>/dev/null || true
+}
+
+# expect_removed ID: no runtime state and no cgroup left for container ID.
+expect_removed() {
+	local left
+	runtime_state_left "$1" && fail "runtime state left for $1"
+	left=$(cgroups_left "$1")
+	[ -z "$left" ] || fail "cgroups left for $1: $(echo $left)"
+	echo "ok: no runtime state and no cgroup left for $1"
+}
+
+# sc_no_leftovers: every container any engine created in this run (the IDs of
+# the `create` calls in the trace) is gone: no runtime state, no cgroup in
+# any hierarchy. Catches what --rm and rm -f hide.
+sc_no_leftovers() {
+	local ids id n=0 bad="" all
+	[ -f "$CT_TMP/trace.log" ] || {
+		echo "no trace (--no-trace): nothing to check"
+		return 0
+	}
+	ids=$(grep '^argv:' "$CT_TMP/trace.log" | grep -w create | awk '{ print $NF }' | sort -u)
+	# One walk of the hierarchies (they can hold thousands of cgroups).
+	all=$(find /sys/fs/cgroup -mindepth 2 -maxdepth 4 -type d 2>/dev/null || true)
+	for id in $ids; do
+		n=$((n + 1))
+		if runtime_state_left "$id"; then
+			bad="$bad state:$id"
+		fi
+		bad="$bad $(printf '%s\n' "$all" | grep "/$id\$" | tr '\n' ' ')"
+	done
+	bad=$(echo $bad)
+	[ -z "$bad" ] || fail "left behind: $bad"
+	echo "ok: $n containers created, none left behind"
+}

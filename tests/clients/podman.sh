@@ -19,6 +19,14 @@ pm_cmdline() {
 		--network-config-dir "$CT_TMP/podman/networks" "$@"
 }
 
+# pm_rm_checked NAME: remove a container and check the runtime left nothing.
+pm_rm_checked() {
+	local id
+	id=$(pm inspect --format '{{.Id}}' "$1")
+	run_ok pm rm -f -t 0 "$1"
+	expect_removed "$id"
+}
+
 pm_state() { pm inspect --format '{{.State.Status}}' "$1" 2>/dev/null; }
 pm_is() { [ "$(pm_state "$1")" = "$2" ]; }
 
@@ -29,13 +37,12 @@ sc_run_rm() {
 	local id
 	id=$(cat "$CT_TMP/rr.cid")
 	expect_eq "container listed after --rm" "$(pm ps -a -q --filter name=rr)" ""
-	runtime_state_left "$id" && fail "runtime state left for $id"
-	echo "ok: no runtime state for $id"
+	expect_removed "$id"
 }
 
 sc_exit_code() {
 	expect_rc "exit 42 propagates" 42 pm run --rm $IMG sh -c 'exit 42'
-	expect_rc "killed by SIGKILL" 137 pm run --rm $IMG sh -c 'kill -9 $$'
+	expect_rc "exit 0" 0 pm run --rm $IMG true
 	expect_rc "missing executable" 127 pm run --rm $IMG /no/such/binary
 	expect_match "message for missing executable" "$OUT" "no such file or directory|not found"
 	expect_rc "non-executable file" 126 pm run --rm $IMG /etc/passwd
@@ -47,7 +54,7 @@ sc_exit_code() {
 sc_detached_exec() {
 	local id pid cg
 	pm rm -f -t 0 det >/dev/null 2>&1 || true
-	run_ok pm run -d --name det $IMG sh -c 'echo started; trap "echo got-term; exit 0" TERM; while :; do sleep 0.2; done'
+	run_ok pm run -d --name det $IMG sh -c 'echo started; trap "echo got-term; exit 0" TERM; trap "echo got-usr1" USR1; while :; do sleep 0.2; done'
 	id=$OUT
 	wait_for "det running" 10 pm_is det running
 	pid=$(pm inspect --format '{{.State.Pid}}' det)
@@ -74,6 +81,11 @@ sc_detached_exec() {
 	# stdin of exec -i is /dev/null here (the runner's stdin): empty is right.
 	expect_eq "exec -i with empty stdin" "$OUT" ""
 
+	# podman passes signals by number (kill ID 10).
+	run_ok pm kill -s USR1 det
+	wait_for "USR1 reached pid 1" 10 sh -c "$(pm_cmdline logs det) | grep -q got-usr1"
+	expect_eq "still running after USR1" "$(pm_state det)" "running"
+
 	run_ok pm stop -t 10 det
 	expect_eq "state after stop" "$(pm_state det)" "exited"
 	expect_eq "exit code after SIGTERM trap" "$(pm inspect --format '{{.State.ExitCode}}' det)" "0"
@@ -86,19 +98,18 @@ sc_detached_exec() {
 	wait_for "det exited after kill" 10 pm_is det exited
 	expect_eq "exit code after SIGKILL" "$(pm inspect --format '{{.State.ExitCode}}' det)" "137"
 	run_ok pm rm det
-	runtime_state_left "$id" && fail "runtime state left for $id"
-	echo "ok: no runtime state for $id"
-	[ -d "$cg" ] && fail "cgroup $cg left behind"
-	echo "ok: cgroup removed"
+	expect_removed "$id"
 }
 
 sc_interactive() {
 	local out
-	out=$(script -qec "$(pm_cmdline run -it --rm $IMG sh -c 'tty; echo cols=$(stty size)')" /dev/null </dev/null 2>&1) ||
+	# podman attaches after start: output of a process that exits at once
+	# can be lost (3 runs in 10 with runc too), hence the sleep.
+	out=$(script -qec "$(pm_cmdline run -it --rm $IMG sh -c 'sleep 0.5; tty; [ -t 0 ] && echo stdin-is-tty')" /dev/null </dev/null 2>&1) ||
 		fail "run -it failed: $out"
 	echo "$out"
 	expect_match "run -it has a pty" "$out" "/dev/pts/[0-9]+"
-	expect_match "stty works on it" "$out" "cols=[0-9]+ [0-9]+"
+	expect_match "stdin is the tty" "$out" "stdin-is-tty"
 	out=$(echo 'echo piped-$((40+2))' | pm run -i --rm $IMG sh 2>&1)
 	expect_eq "run -i reads stdin" "$out" "piped-42"
 }
@@ -106,36 +117,46 @@ sc_interactive() {
 sc_memory_oom() {
 	run_ok pm run --rm -m 64m --memory-swap 64m $IMG cat /sys/fs/cgroup/memory/memory.limit_in_bytes
 	expect_eq "memory limit inside" "$OUT" "67108864"
-	pm rm -f -t 0 oom >/dev/null 2>&1 || true
 	# tail keeps the last "line" of /dev/zero, which never ends: it grows
-	# until the cgroup's limit kills it.
-	expect_rc "OOM-killed container" 137 pm run --name oom -m 32m --memory-swap 32m $IMG tail /dev/zero
-	expect_eq "OOMKilled reported" "$(pm inspect --format '{{.State.OOMKilled}}' oom)" "true"
-	run_ok pm rm oom
+	# until the cgroup's limit kills it. (podman's OOMKilled flag stays
+	# false here even with runc: conmon 2.1.6 on cgroup v1 never writes its
+	# oom file, so the effect is read from the cgroup instead.)
+	expect_rc "OOM-killed pid 1" 137 pm run --rm -m 32m --memory-swap 32m $IMG tail /dev/zero
+	local pid cg
+	pm rm -f -t 0 oom >/dev/null 2>&1 || true
+	run_ok pm run -d --name oom -m 32m --memory-swap 32m $IMG sh -c 'tail /dev/zero; echo tail-status=$?; sleep 1000'
+	wait_for "oom running" 10 pm_is oom running
+	pid=$(pm inspect --format '{{.State.Pid}}' oom)
+	cg=$(cgroup_dir_of "$pid" memory)
+	wait_for "tail OOM-killed" 20 sh -c "$(pm_cmdline logs oom) | grep -q tail-status"
+	expect_match "child reports SIGKILL" "$(pm logs oom 2>&1)" "tail-status=137"
+	expect_match "cgroup counted the OOM kill" "$(cat "$cg/memory.oom_control")" "oom_kill [1-9]"
+	pm_rm_checked oom
 }
 
 sc_pids() {
-	run_ok pm run --rm --pids-limit 8 $IMG sh -c 'cat /sys/fs/cgroup/pids/pids.max; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; wait'
+	# ash gives up (status 2) at the first failed fork: status not checked.
+	OUT=$(pm run --rm --pids-limit 8 $IMG sh -c 'cat /sys/fs/cgroup/pids/pids.max; for i in 1 2 3 4 5 6 7 8 9 10 11 12; do sleep 2 & done; wait' 2>&1) || true
+	echo "$OUT"
 	expect_match "pids.max inside" "$OUT" "^8"
 	expect_match "fork refused past the limit" "$OUT" "can't fork|Resource temporarily unavailable"
 }
 
 sc_pause() {
-	local pid fz
+	local pid
 	pm rm -f -t 0 pz >/dev/null 2>&1 || true
 	run_ok pm run -d --name pz $IMG sleep 1000
 	wait_for "pz running" 10 pm_is pz running
 	pid=$(pm inspect --format '{{.State.Pid}}' pz)
-	fz=$(cgroup_dir_of "$pid" freezer)
 	run_ok pm pause pz
 	expect_eq "state after pause" "$(pm_state pz)" "paused"
-	expect_eq "freezer.state" "$(cat "$fz/freezer.state")" "FROZEN"
+	expect_eq "frozen" "$(freezer_state "$pid")" "FROZEN"
 	run_ok pm unpause pz
 	expect_eq "state after unpause" "$(pm_state pz)" "running"
-	expect_eq "freezer.state" "$(cat "$fz/freezer.state")" "THAWED"
+	expect_eq "thawed" "$(freezer_state "$pid")" "THAWED"
 	run_ok pm exec pz echo alive
 	expect_eq "exec after unpause" "$OUT" "alive"
-	run_ok pm rm -f -t 0 pz
+	pm_rm_checked pz
 }
 
 sc_stats() {
@@ -147,14 +168,14 @@ sc_stats() {
 	expect_match "pids" "$OUT" "\\|[23]$"
 	run_ok pm top st pid args
 	expect_match "top lists the sleeps" "$OUT" "sleep 1000"
-	run_ok pm rm -f -t 0 st
+	pm_rm_checked st
 }
 
 sc_readonly() {
 	run_ok pm run --rm --read-only $IMG sh -c 'touch /newfile 2>&1; touch /tmp/ok && echo tmp-writable; grep " / " /proc/mounts'
 	expect_match "write to / refused" "$OUT" "Read-only file system"
 	expect_match "/tmp stays writable" "$OUT" "tmp-writable"
-	expect_match "/ mounted ro" "$OUT" " / [a-z]+ ro[, ]"
+	expect_match "/ mounted ro" "$OUT" " / [a-z0-9]+ ro[, ]"
 }
 
 sc_cap_drop() {
@@ -180,8 +201,6 @@ sc_user() {
 sc_env_workdir() {
 	run_ok pm run --rm -e FOO=bar -e "SPACED=a b" -w /home/user --hostname berth-h $IMG sh -c 'echo "$FOO|$SPACED|$(pwd)|$(hostname)|$PATH"'
 	expect_match "env, workdir, hostname" "$OUT" "^bar\\|a b\\|/home/user\\|berth-h\\|.*/bin"
-	run_ok pm run --rm -w /new/dir $IMG pwd
-	expect_eq "missing workdir created" "$OUT" "/new/dir"
 }
 
 sc_bind_mounts() {
@@ -227,11 +246,20 @@ sc_ulimit() {
 sc_seccomp() {
 	run_ok pm run --rm $IMG grep -E "^Seccomp" /proc/self/status
 	expect_match "default profile loaded" "$OUT" "Seccomp:[[:space:]]+2"
-	run_ok pm run --rm $IMG sh -c 'unshare -U true 2>&1 || echo unshare-refused'
-	expect_match "unshare(CLONE_NEWUSER) refused by the profile" "$OUT" "unshare-refused"
-	run_ok pm run --rm --security-opt seccomp=unconfined $IMG sh -c 'grep -E "^Seccomp:" /proc/self/status; unshare -U true && echo unshare-allowed'
+	# The default profile refuses swapoff even with CAP_SYS_ADMIN (EPERM);
+	# without the profile the kernel sees a file that is no swap (EINVAL).
+	run_ok pm run --rm --cap-add SYS_ADMIN $IMG sh -c 'swapoff /etc/passwd 2>&1; true'
+	expect_match "swapoff refused by the profile" "$OUT" "Operation not permitted"
+	run_ok pm run --rm --cap-add SYS_ADMIN --security-opt seccomp=unconfined $IMG sh -c 'grep -E "^Seccomp:" /proc/self/status; swapoff /etc/passwd 2>&1; true'
 	expect_match "unconfined" "$OUT" "Seccomp:[[:space:]]+0"
-	expect_match "unshare allowed unconfined" "$OUT" "unshare-allowed"
+	expect_match "swapoff reaches the kernel unconfined" "$OUT" "Invalid argument"
+	cat >"$CT_TMP/seccomp-mkdir.json" <<'EOF'
+{"defaultAction": "SCMP_ACT_ALLOW",
+ "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}
+EOF
+	run_ok pm run --rm --security-opt seccomp="$CT_TMP/seccomp-mkdir.json" $IMG sh -c 'mkdir /tmp/d 2>&1; touch /tmp/f && echo touch-ok'
+	expect_match "custom profile: mkdir refused" "$OUT" "Operation not permitted"
+	expect_match "custom profile: other calls allowed" "$OUT" "touch-ok"
 }
 
 sc_preserve_fds() {
@@ -251,27 +279,30 @@ sc_update() {
 	pid=$(pm inspect --format '{{.State.Pid}}' upd)
 	cg=$(cgroup_dir_of "$pid" memory)
 	expect_eq "host sees memsw" "$(cat "$cg/memory.memsw.limit_in_bytes" 2>/dev/null || echo no-swap-accounting)" "$([ -e "$cg/memory.memsw.limit_in_bytes" ] && echo 268435456 || echo no-swap-accounting)"
-	run_ok pm rm -f -t 0 upd
+	pm_rm_checked upd
 }
 
+# busybox readlink takes one file at a time.
+NS_CMD='for n in net ipc uts; do printf "%s " $(readlink /proc/self/ns/$n); done'
+
 sc_pod() {
-	local infra ipid a b
+	local infra ipid a
 	pm pod rm -f -t 0 p1 >/dev/null 2>&1 || true
-	run_ok pm pod create --name p1 --hostname podhost --infra-command '["/bin/sleep", "2147483647"]'
+	# The infra container runs the pause image's CMD (containers.conf).
+	run_ok pm pod create --name p1 --hostname podhost
 	run_ok pm run -d --pod p1 --name p1a $IMG sleep 1000
 	wait_for "p1a running" 10 pm_is p1a running
 	infra=$(pm pod inspect --format '{{.InfraContainerID}}' p1)
 	ipid=$(pm inspect --format '{{.State.Pid}}' "$infra")
 	[ "$ipid" -gt 0 ] || fail "infra not running"
 	a=$(readlink /proc/"$ipid"/ns/net /proc/"$ipid"/ns/ipc /proc/"$ipid"/ns/uts | tr '\n' ' ')
-	run_ok pm exec p1a sh -c 'readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/uts | tr "\n" " "'
+	run_ok pm exec p1a sh -c "$NS_CMD"
 	expect_eq "p1a shares infra net/ipc/uts" "$OUT" "$a"
-	run_ok pm run --rm --pod p1 $IMG sh -c 'readlink /proc/self/ns/net /proc/self/ns/ipc /proc/self/ns/uts | tr "\n" " "; readlink /proc/self/ns/pid'
-	expect_match "second container shares them" "$OUT" "^$a"
-	[ "$(readlink /proc/"$ipid"/ns/pid)" = "$(echo "$OUT" | tail -1 | awk '{print $NF}')" ] && fail "pid ns shared though not asked"
+	run_ok pm run --rm --pod p1 $IMG sh -c "$NS_CMD; echo; readlink /proc/self/ns/pid"
+	expect_eq "second container shares them" "$(echo "$OUT" | head -1)" "$a"
+	[ "$(readlink /proc/"$ipid"/ns/pid)" = "$(echo "$OUT" | tail -1)" ] && fail "pid ns shared though not asked"
 	run_ok pm exec p1a hostname
 	expect_eq "pod hostname" "$OUT" "podhost"
 	run_ok pm pod rm -f -t 0 p1
-	runtime_state_left "$infra" && fail "infra runtime state left"
-	echo "ok: pod removed"
+	expect_removed "$infra"
 }

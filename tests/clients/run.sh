@@ -7,8 +7,8 @@
 # inside the container or on the host, not only an exit code.
 #
 # Usage: tests/clients/run.sh [--runtime PATH] [--only REGEX] [--keep] [--no-trace]
-#   --runtime PATH  runtime binary (default: the built berth; /usr/sbin/runc
-#                   proves the scenarios are fair)
+#   --runtime PATH  runtime binary (default: $BERTH, else build/cmd/berth;
+#                   /usr/sbin/runc proves the scenarios fair)
 #   --only REGEX    run only scenarios whose name (e.g. podman/run_rm) matches
 #   --keep          keep the temp dir (logs, traces) for inspection
 #   --no-trace      call the runtime directly instead of through the wrapper
@@ -44,13 +44,9 @@ if [ "$(id -u)" != 0 ]; then
 	exit 0
 fi
 
+# Default: $BERTH, else the repo's build/ (what tests/run-all.sh builds).
 if [ -z "$runtime" ]; then
-	for b in "${BERTH:-}" "$REPO"/build-clients/cmd/berth "$REPO"/build/cmd/berth; do
-		if [ -n "$b" ] && [ -x "$b" ]; then
-			runtime=$b
-			break
-		fi
-	done
+	runtime=${BERTH:-$REPO/build/cmd/berth}
 fi
 if [ -z "$runtime" ] || [ ! -x "$runtime" ]; then
 	echo "no runtime binary: build berth or pass --runtime PATH" >&2
@@ -86,6 +82,7 @@ trap 'exit 130' INT TERM
 echo "clients: runtime $CT_RUNTIME (called as $CT_RUNTIME_CALLED), temp $CT_TMP"
 t0=$SECONDS
 ct_cgroups_snapshot
+ct_host_dirs_snapshot
 ct_install_deps || { echo "FAIL: could not install $CT_DEBS"; exit 1; }
 ct_podman_config
 ct_make_images || { echo "FAIL: could not build the busybox images"; exit 1; }
@@ -120,13 +117,16 @@ run_scenario() {
 # Scenario functions are listed in each file's CT_SCENARIOS variable.
 # Each runs in a fresh bash (timeout needs a command, and a scenario's
 # failure must not end the runner): `bash -c "$SC_BOOT" _ FILE NAME`.
-SC_BOOT='. "$CT_DIR/lib.sh"; . "$CT_DIR/setup.sh"; . "$CT_DIR/$1"; set -e; "sc_$2"'
+# The ERR trap names a command that failed outside the expect_* helpers.
+SC_BOOT='. "$CT_DIR/lib.sh"; . "$CT_DIR/setup.sh"; . "$CT_DIR/$1"; set -eE
+trap '"'"'echo "FAIL-REASON: status $? from: $BASH_COMMAND" >&2'"'"' ERR; "sc_$2"'
 
 . "$CT_DIR/podman.sh"
 for s in $PODMAN_SCENARIOS; do
 	run_scenario "podman/$s" 120 bash -c "$SC_BOOT" _ podman.sh "$s"
 done
 ct_podman_clean
+run_scenario "podman/no_leftovers" 30 bash -c "$SC_BOOT" _ lib.sh no_leftovers
 
 if [ -z "$only" ] || [[ "ctr/ cri/" =~ $only ]] || [[ "$only" =~ ctr|cri ]]; then
 	if ct_containerd_start; then
@@ -137,6 +137,7 @@ if [ -z "$only" ] || [[ "ctr/ cri/" =~ $only ]] || [[ "$only" =~ ctr|cri ]]; the
 		run_scenario "cri/lifecycle" 180 "$CT_PY" "$CT_DIR/cri.py" \
 			--address "$CT_TMP/containerd/containerd.sock" --tmp "$CT_TMP/cri" \
 			--runtime-root "$CT_TMP/ctr-runtime-root" --cgroup-parent "/berth-clients-$CT_RUN_ID-cri"
+		run_scenario "containerd/no_leftovers" 30 bash -c "$SC_BOOT" _ lib.sh no_leftovers
 	else
 		failed=$((failed + 1))
 		failed_names+=("containerd-start")

@@ -36,7 +36,32 @@ pm() {
 
 # ctr wrapper bound to the private containerd.
 cctr() {
-	ctr --address "$CT_TMP/containerd/containerd.sock" --namespace berth-clients "$@"
+	ctr --address "$CT_TMP/containerd/containerd.sock" --namespace "berth-clients-$CT_RUN_ID" "$@"
+}
+
+# Directories podman makes outside its --root/--runroot whatever the
+# configuration says (the image blob-info cache, netavark's run dir): noted
+# when absent before the run, removed at the end (only our cache file, then
+# rmdir, which keeps anything someone else put there).
+CT_HOST_DIRS="/var/lib/containers/cache /var/lib/containers /run/containers/networks /run/containers"
+
+ct_host_dirs_snapshot() {
+	local d
+	: >"$CT_TMP/hostdirs.absent"
+	for d in $CT_HOST_DIRS; do
+		[ -e "$d" ] || echo "$d" >>"$CT_TMP/hostdirs.absent"
+	done
+}
+
+ct_host_dirs_clean() {
+	local d
+	[ -f "$CT_TMP/hostdirs.absent" ] || return 0
+	# Deepest first (the list is ordered that way); rmdir keeps non-empty ones.
+	while read -r d; do
+		# The cache podman's image code keeps for root, absent before us.
+		[ "$d" = /var/lib/containers/cache ] && rm -f "$d/blob-info-cache-v1.boltdb"
+		rmdir "$d" 2>/dev/null
+	done <"$CT_TMP/hostdirs.absent"
 }
 
 ct_podman_config() {
@@ -45,8 +70,8 @@ ct_podman_config() {
 	cat >"$d/conf/containers.conf" <<EOF
 [containers]
 # Root here lacks CAP_SYS_RESOURCE and the hard nofile limit is 20000:
-# podman's default of 1048576 cannot be set.
-default_ulimits = ["nofile=1024:1024"]
+# podman's defaults (nofile 1048576, nproc at the max) cannot be set.
+default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
 netns = "none"
 log_driver = "k8s-file"
 [engine]
@@ -131,6 +156,9 @@ disabled_plugins = [
   stream_server_address = "127.0.0.1"
   stream_server_port = "0"
   enable_selinux = false
+  # Root here lacks CAP_SYS_RESOURCE: it cannot lower oom_score_adj, so
+  # the sandbox's -998 must be clamped to containerd's own value.
+  restrict_oom_score_adj = true
   [plugins."io.containerd.grpc.v1.cri".containerd]
     snapshotter = "native"
     default_runtime_name = "test"
@@ -174,7 +202,7 @@ ct_containerd_stop() {
 	[ -n "${CT_CONTAINERD_PID:-}" ] || return 0
 	local ns c
 	# Tasks and containers first, so the shims exit and their sockets go.
-	for ns in berth-clients k8s.io; do
+	for ns in "berth-clients-$CT_RUN_ID" k8s.io; do
 		for c in $(ctr --address "$CT_TMP/containerd/containerd.sock" -n "$ns" tasks ls -q 2>/dev/null); do
 			ctr --address "$CT_TMP/containerd/containerd.sock" -n "$ns" tasks kill -a -s SIGKILL "$c" >/dev/null 2>&1
 			ctr --address "$CT_TMP/containerd/containerd.sock" -n "$ns" tasks rm -f "$c" >/dev/null 2>&1
@@ -212,7 +240,7 @@ ct_cgroups_clean() {
 	local d
 	find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d 2>/dev/null | sort >"$CT_TMP/cgroups.after"
 	comm -13 "$CT_TMP/cgroups.before" "$CT_TMP/cgroups.after" |
-		grep -E "/(libpod_parent|berth-clients-$CT_RUN_ID[^/]*)$" |
+		grep -E "/(libpod_parent|berth-clients-${CT_RUN_ID}[^/]*)$" |
 		while read -r d; do
 			if mountpoint -q "$(dirname "$d")" || [ "$(dirname "$d")" = /sys/fs/cgroup ]; then
 				# rmdir deepest first; in the tmpfs these are plain dirs.
@@ -236,6 +264,7 @@ ct_cleanup() {
 		awk -v t="$CT_TMP" '$5 ~ "^"t { print $5 }' /proc/self/mountinfo | sort -r |
 			while read -r m; do umount -l "$m" 2>/dev/null; done
 		ct_cgroups_clean
+		ct_host_dirs_clean
 		if [ -n "${CT_KEEP:-}" ]; then
 			echo "kept $CT_TMP"
 		else

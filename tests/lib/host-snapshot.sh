@@ -18,10 +18,13 @@
 #   users, groups, subuid, subgid: /etc/passwd and /etc/group names,
 #             /etc/subuid and /etc/subgid lines
 #   links:    network interfaces of the host's network namespace
-#   berth-procs:  processes running berth (argv[0] or comm "berth*")
+#   berth-procs:  processes running berth (argv[0] "berth*", or "berth" in
+#             the command name, as in "memfd:berth" of a sealed copy)
 #   container-procs: processes in another pid namespace than this script's
 # For the two process sections only new processes count (one that ended is
-# fine); everywhere else an entry added or removed is a change.
+# fine; zombies are left out), and for tmp only new dirs; everywhere else an
+# entry added or removed is a change. The first 25 changes of each kind per
+# section are listed (BERTH_SNAPSHOT_MAX_SHOWN).
 #
 # Cgroups that are siblings of this script's own cgroup (when it is at least
 # two levels deep) are left out: a supervisor that runs each command in a
@@ -72,7 +75,9 @@ own_cgroup() {
 		if [ "$opts" = - ]; then
 			[ "$id" = 0 ] || continue
 		else
-			[ "$id" != 0 ] && [ -n "$ctrls" ] || continue
+			if [ "$id" = 0 ] || [ -z "$ctrls" ]; then
+				continue
+			fi
 			ok=1
 			IFS=, read -ra cs <<<"$ctrls"
 			for c in "${cs[@]}"; do
@@ -154,15 +159,19 @@ proc_line() {
 }
 
 snap_procs() {
-	local p comm argv0 line
+	local p comm argv0 line stat rest
 	local -a args
 	for p in /proc/[0-9]*; do
 		[ "${p#/proc/}" = "$BASHPID" ] && continue
 		read -r comm 2>/dev/null <"$p/comm" || continue
+		# A zombie holds nothing: only its parent can (and will) reap it.
+		read -r stat 2>/dev/null <"$p/stat" || continue
+		rest=${stat##*) }
+		[ "${rest%% *}" = Z ] && continue
 		args=()
 		mapfile -d '' -n 1 args 2>/dev/null <"$p/cmdline" || continue
 		argv0=${args[0]:-}
-		if [[ $comm == berth* || ${argv0##*/} == berth* ]]; then
+		if [[ $comm == *berth* || ${argv0##*/} == berth* ]]; then
 			proc_line "$p" && echo "berth-procs: $line"
 		fi
 		# -ef compares the namespace inodes, without a readlink fork.
@@ -186,23 +195,35 @@ snapshot() {
 	} | { grep -Ev -- "$ignore" || true; } | LC_ALL=C sort
 }
 
+# show SIGN LINE...: the first $max_shown lines, then how many more.
+max_shown=${BERTH_SNAPSHOT_MAX_SHOWN:-25}
+show() {
+	local sign=$1
+	shift
+	printf "  $sign %s\n" "${@:1:$max_shown}"
+	[ $# -le "$max_shown" ] || echo "  $sign ... and $(($# - max_shown)) more like these"
+}
+
 # Compare snapshot files $1 (before) and $2 (after); print changes.
 compare() {
 	local before=$1 after=$2 changes=0 sec added removed
+	local -a lines_added lines_removed
 	for sec in mounts devices cgroups state tmp users groups subuid subgid links \
 		berth-procs container-procs; do
 		added=$(LC_ALL=C comm -13 <(grep "^$sec: " "$before" || true) \
 			<(grep "^$sec: " "$after" || true))
 		removed=$(LC_ALL=C comm -23 <(grep "^$sec: " "$before" || true) \
 			<(grep "^$sec: " "$after" || true))
-		case "$sec" in *-procs) removed= ;; esac
+		case "$sec" in *-procs | tmp) removed= ;; esac
+		mapfile -t lines_added <<<"$added"
+		mapfile -t lines_removed <<<"$removed"
 		if [ -n "$added" ]; then
-			changes=$((changes + $(wc -l <<<"$added")))
-			sed 's/^/  + /' <<<"$added"
+			changes=$((changes + ${#lines_added[@]}))
+			show '+' "${lines_added[@]}"
 		fi
 		if [ -n "$removed" ]; then
-			changes=$((changes + $(wc -l <<<"$removed")))
-			sed 's/^/  - /' <<<"$removed"
+			changes=$((changes + ${#lines_removed[@]}))
+			show '-' "${lines_removed[@]}"
 		fi
 	done
 	if [ "$changes" -ne 0 ]; then

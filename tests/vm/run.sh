@@ -150,7 +150,7 @@ fi
 if [ -z "$kpkg" ]; then
 	# Offline with a warm cache: use the newest kernel already there.
 	# shellcheck disable=SC2012 # package names have no odd characters
-	kpkg=$(ls -td "$cache"/linux-image-*/.complete 2>/dev/null | head -n 1 | xargs -r dirname | xargs -r basename)
+	kpkg=$(ls -td "$cache"/linux-image-*/.complete 2>/dev/null | head -n 1 | xargs -r dirname | xargs -r basename || true)
 	[ -n "$kpkg" ] || die "cannot resolve linux-image-cloud-amd64 with apt-cache and nothing is cached in $cache"
 	say "apt-cache could not resolve the kernel; using cached $kpkg"
 fi
@@ -160,7 +160,7 @@ exec 9>&-
 
 kroot=$cache/$kpkg
 # shellcheck disable=SC2012
-vmlinuz=$(ls "$kroot"/boot/vmlinuz-* 2>/dev/null | head -n 1)
+vmlinuz=$(ls "$kroot"/boot/vmlinuz-* 2>/dev/null | head -n 1 || true)
 [ -n "$vmlinuz" ] || die "$kroot has no boot/vmlinuz-*"
 kver=${vmlinuz##*/vmlinuz-}
 kmods=$kroot/lib/modules/$kver
@@ -408,7 +408,10 @@ for accel in $accels; do
 	*) accel_args=(-accel "$accel") ;;
 	esac
 	: >"$log"
-	tr -d '\r' <"$work/console" | tee "$log" &
+	# The exit code is read from a private copy: another run may share $log.
+	: >"$work/console.log"
+	# sed -u, not tr: the console must stream line by line, not in 4 KiB blocks.
+	sed -u 's/\r$//' <"$work/console" | tee "$work/console.log" "$log" &
 	tee_pid=$!
 
 	say "booting (accel $accel, 2 vCPUs, 1 GiB, timeout ${timeout_s}s); log: $log"
@@ -430,14 +433,14 @@ for accel in $accels; do
 	wait "$tee_pid" || true
 	elapsed=$(($(date +%s) - start))
 	# A qemu that failed before the kernel printed anything: try the next one.
-	if [ "$qemu_rc" != 0 ] && ! grep -q 'Linux version' "$log"; then
+	if [ "$qemu_rc" != 0 ] && ! grep -q 'Linux version' "$work/console.log"; then
 		say "qemu with accel $accel failed (exit $qemu_rc) before the kernel started"
 		continue
 	fi
 	break
 done
 
-marker=$(grep -aoE 'BERTH-VM-EXIT=[0-9]+' "$log" | tail -n 1 || true)
+marker=$(grep -aoE 'BERTH-VM-EXIT=[0-9]+' "$work/console.log" | tail -n 1 || true)
 if [ -z "$marker" ]; then
 	if [ "$qemu_rc" = 124 ] || [ "$qemu_rc" = 137 ]; then
 		echo "berth-vm: FAIL: the VM was killed after ${timeout_s}s without printing BERTH-VM-EXIT (log: $log)" >&2
