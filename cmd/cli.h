@@ -21,7 +21,7 @@ struct cli_globals {
 	bool systemd_cgroup;	    /* --systemd-cgroup */
 	const char *rootless;	    /* --rootless true|false|auto (NULL = auto) */
 	const char *cgroup_manager; /* --cgroup-manager cgroupfs|systemd|disabled (NULL = auto) */
-	char **self_argv;           /* main()'s argv, for a re-exec from a sealed copy */
+	char **self_argv;	    /* main()'s argv, for a re-exec from a sealed copy */
 };
 
 struct cli_command {
