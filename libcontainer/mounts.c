@@ -362,14 +362,28 @@ static int copy_tree(int src, int dst, int depth)
 	return rc;
 }
 
-static int tmpcopyup(int lowerfd, int mntfd, struct berth_error *err)
+/* An explicit mode= option is what the engine asked for (podman's
+ * --tmpfs /x:mode=1770): it wins over the covered directory's mode. */
+static bool has_mode_option(const char *data)
+{
+	for (const char *p = data; p && *p;) {
+		if (strncmp(p, "mode=", 5) == 0)
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static int tmpcopyup(int lowerfd, int mntfd, const char *data, struct berth_error *err)
 {
 	struct stat st;
 
 	if (copy_tree(lowerfd, mntfd, 0) < 0)
 		return berr_sys(err, errno, "tmpcopyup");
 	/* the tmpfs root takes the mode and owner of the directory it covers */
-	if (fstat(lowerfd, &st) == 0) {
+	if (!has_mode_option(data) && fstat(lowerfd, &st) == 0) {
 		_cleanup_close_ int rd = openat(mntfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (rd < 0 || fchmod(rd, st.st_mode & 07777) < 0 ||
 		    (fchown(rd, st.st_uid, st.st_gid) < 0 && errno != EPERM && errno != EINVAL))
@@ -768,7 +782,7 @@ static int prepare_new_mount(int lowerfd, int mnt, const struct mount_opts *o, b
 {
 	struct mount_attr rec = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
 
-	if ((o->extensions & MOPT_EXT_TMPCOPYUP) && tmpcopyup(lowerfd, mnt, err) < 0)
+	if ((o->extensions & MOPT_EXT_TMPCOPYUP) && tmpcopyup(lowerfd, mnt, o->data, err) < 0)
 		return -1;
 	if (ro_after_copy) {
 		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
