@@ -27,6 +27,16 @@
 #include "libcontainer/seccomp_filter.h"
 #include "libcontainer/seccomp_internal.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* ASan sets and unsets a signal stack around threads and signals; under a
+ * deny-by-default filter sigaltstack fails and ASan aborts (and can hang). */
+const char *__asan_default_options(void);
+const char *__asan_default_options(void)
+{
+	return "use_sigaltstack=0";
+}
+#endif
+
 /* Children end with the raw syscall: under a deny-by-default filter, the
  * sanitizers' _exit() path (sigaltstack, mmap) fails and can hang. */
 static __attribute__((noreturn)) void child_exit(int code)
