@@ -2,7 +2,7 @@
 # run-all.sh - every test berth has, in one command: the CI entry point.
 #
 #   sudo tests/run-all.sh                         # everything (what CI runs)
-#   sudo BERTH_SKIP_STAGES="vm fuzz" tests/run-all.sh   # locally, skip stages
+#   sudo BERTH_SKIP_STAGES="vm fuzz" tests/run-all.sh   # locally, leave stages out
 #   sudo tests/run-all.sh --stage unit            # one stage alone
 #   tests/run-all.sh --list                       # the stages, in order
 #
@@ -25,7 +25,7 @@
 # and the exit status is non-zero when any stage failed.
 #
 # BERTH_SKIP_STAGES: stage names (or groups: "integration", "security") to
-# skip, for local runs only; ignored when CI=true, since CI runs everything.
+# leave out, for local runs only; ignored when CI=true, since CI runs everything.
 # FUZZ_SECONDS, BERTH_VM_TIMEOUT (default 900) tune the two slow stages.
 # BERTH_TEST_BUDGET (seconds, default 4800) bounds the whole run: a stage
 # gets at most what is left of it (less a reserve for the host check), and
@@ -160,13 +160,13 @@ stage_bats() {
 # "N passed, N failed, N skipped" from a bats stage's TAP output, and which
 # test was running when it was cut off.
 bats_counts() {
-	local tap=$1 plan ok skip notok
+	local tap=$1 plan ok skipped notok
 	[ -f "$tap" ] || return 0
 	plan=$(sed -n 's/^1\.\.\([0-9]*\)$/\1/p' "$tap" | head -n1)
 	ok=$(grep -Ec '^ok [0-9]+' "$tap")
-	skip=$(grep -Ec '^ok [0-9]+ .*# skip' "$tap")
+	skipped=$(grep -Ec '^ok [0-9]+ .*# [s]kip' "$tap")
 	notok=$(grep -Ec '^not ok [0-9]+' "$tap")
-	printf '%s passed, %s failed, %s skipped' "$((ok - skip))" "$notok" "$skip"
+	printf '%s passed, %s failed, %s skipped' "$((ok - skipped))" "$notok" "$skipped"
 	if [ -n "$plan" ] && [ $((ok + notok)) -lt "$plan" ]; then
 		printf '; stopped in test %s of %s' "$((ok + notok + 1))" "$plan"
 	fi

@@ -116,6 +116,8 @@ int cg_writef(const char *dir, const char *file, struct berth_error *err, const 
 int cg_read(const char *dir, const char *file, char **out, struct berth_error *err);
 /* A single number; "max" reads as UINT64_MAX. */
 int cg_read_u64(const char *dir, const char *file, uint64_t *v, struct berth_error *err);
+/* Refuse a cgroup that already has processes in it. */
+int cg_check_unused(const char *dir, struct berth_error *err);
 int cg_read_i64(const char *dir, const char *file, int64_t *v, struct berth_error *err);
 /* "key value" lines: the value of `key`; -1 without err when absent. */
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *v);

@@ -365,3 +365,17 @@ int cg_signal_pids(const pid_t *pids, size_t n, int sig, struct berth_error *err
 	}
 	return 0;
 }
+
+/* An existing cgroup may be reused only when nothing runs in it. */
+int cg_check_unused(const char *dir, struct berth_error *err)
+{
+	_cleanup_free_ pid_t *pids = NULL;
+	size_t n = 0;
+
+	if (cg_read_procs(dir, true, &pids, &n, err) < 0)
+		return -1;
+	if (n > 0)
+		return berr_set(err, "cgroup %s already exists and has %zu process(es) in it", dir,
+				n);
+	return 0;
+}

@@ -46,19 +46,6 @@ static int cpuset_inherit(struct cg_hier *h, struct berth_error *err)
 	return 0;
 }
 
-static int check_unused(const char *dir, struct berth_error *err)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (cg_read_procs(dir, true, &pids, &n, err) < 0)
-		return -1;
-	if (n > 0)
-		return berr_set(err, "cgroup %s already exists and has %zu process(es) in it", dir,
-				n);
-	return 0;
-}
-
 int cg_v1_create_dirs(struct cgroup_manager *m, struct berth_error *err)
 {
 	for (size_t i = 0; i < m->n_hier; i++) {
@@ -69,7 +56,7 @@ int cg_v1_create_dirs(struct cgroup_manager *m, struct berth_error *err)
 			return -1;
 		bool leaf_made =
 		    h->n_created > before && !strcmp(h->created[h->n_created - 1], h->dir);
-		if (!leaf_made && check_unused(h->dir, err) < 0)
+		if (!leaf_made && cg_check_unused(h->dir, err) < 0)
 			return -1;
 		if (cg_list_has(h->controllers, "cpuset") && cpuset_inherit(h, err) < 0)
 			return berr_prefix(err, "cpuset");

@@ -44,19 +44,6 @@ static void delegate_controllers(const char *dir)
 	}
 }
 
-static int check_unused(const char *dir, struct berth_error *err)
-{
-	_cleanup_free_ pid_t *pids = NULL;
-	size_t n = 0;
-
-	if (cg_read_procs(dir, true, &pids, &n, err) < 0)
-		return -1;
-	if (n > 0)
-		return berr_set(err, "cgroup %s already exists and has %zu process(es) in it", dir,
-				n);
-	return 0;
-}
-
 int cg_v2_create_dir(struct cgroup_manager *m, bool enable_controllers, struct berth_error *err)
 {
 	size_t before = m->n_v2_created;
@@ -65,7 +52,7 @@ int cg_v2_create_dir(struct cgroup_manager *m, bool enable_controllers, struct b
 		return -1;
 	bool leaf_made =
 	    m->n_v2_created > before && !strcmp(m->v2_created[m->n_v2_created - 1], m->v2_dir);
-	if (!leaf_made && check_unused(m->v2_dir, err) < 0)
+	if (!leaf_made && cg_check_unused(m->v2_dir, err) < 0)
 		return -1;
 	if (enable_controllers) {
 		/* every ancestor from the mount down to the parent must delegate */

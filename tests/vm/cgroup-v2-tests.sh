@@ -18,7 +18,6 @@ fail() {
 	echo "FAIL $1${2:+: $2}"
 	fails=$((fails + 1))
 }
-skip() { echo "SKIP $1: $2"; }
 # check NAME COMMAND...: PASS when COMMAND succeeds
 check() {
 	name=$1
