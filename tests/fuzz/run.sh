@@ -12,6 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 shared=${BERTH_SHARED_DIR:-$root/../shared}
+[ -d "$shared/oci-runtime-spec" ] || shared=/work/shared # the workplace copy when the clone has none beside it
 out=${FUZZ_OUT:-$root/build-fuzz}
 seconds=${FUZZ_SECONDS:-60}
 cc=${CC_FUZZ:-clang}

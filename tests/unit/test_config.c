@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/mount.h>
 #include <sys/personality.h>
 #include <sys/resource.h>
@@ -21,7 +22,15 @@ static const char *shared_dir(void)
 {
 	const char *env = getenv("BERTH_SHARED_DIR");
 
-	return env && *env ? env : SOURCE_ROOT "/../shared";
+	struct stat st;
+
+	if (env && *env)
+		return env;
+	/* beside the checkout, as in CI; else the workplace's copy (the same
+	 * order as tests/integration/helpers.bash) */
+	if (stat(SOURCE_ROOT "/../shared/oci-runtime-spec", &st) == 0)
+		return SOURCE_ROOT "/../shared";
+	return "/work/shared";
 }
 
 static struct berth_spec *parse_str(const char *doc, struct berth_error *err)
