@@ -77,21 +77,39 @@ static int bind_host_device(int rootfd, const struct berth_device *d, struct ber
 	return tree < 0 ? -1 : 0;
 }
 
-static int make_node(int rootfd, const struct berth_device *d, struct berth_error *err)
+/* The directory a device or link goes in, and its last component: the
+ * /dev fd opened once for the common case of a name right in /dev, a
+ * checked walk otherwise. *owned says whether the caller closes it. */
+static int parent_of(int rootfd, int devfd, const char *path, char *name, bool *owned,
+		     struct berth_error *err)
+{
+	const char *base = strncmp(path, "/dev/", 5) == 0 ? path + 5 : NULL;
+
+	if (devfd >= 0 && base && *base && !strchr(base, '/') && strcmp(base, ".") != 0 &&
+	    strcmp(base, "..") != 0 && strlen(base) <= NAME_MAX) {
+		strcpy(name, base);
+		*owned = false;
+		return devfd;
+	}
+	*owned = true;
+	return safepath_open_parent(rootfd, path, true, name, err);
+}
+
+/* Called with umask 0 (devices_setup): the mode must be exact. */
+static int make_node(int rootfd, int devfd, const struct berth_device *d, struct berth_error *err)
 {
 	char name[NAME_MAX + 1];
-	_cleanup_close_ int dir = safepath_open_parent(rootfd, d->path, true, name, err);
+	bool owned;
+	int dir = parent_of(rootfd, devfd, d->path, name, &owned, err);
+	_cleanup_close_ int dir_owned = owned ? dir : -1;
 	mode_t mode = d->has_file_mode ? (d->file_mode & 07777) : 0666;
 	struct stat st;
 
 	if (dir < 0)
 		return -1;
-	/* the mode must be exact: the init is single-threaded, umask is ours */
-	mode_t old = umask(0);
 	int r = mknodat(dir, name, mode | type_bits(d->type),
 			makedev((unsigned)d->major, (unsigned)d->minor));
 	int e = errno;
-	umask(old);
 	if (r < 0 && e == EEXIST) {
 		/* runc leaves an existing node alone; it must not be a symlink */
 		if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
@@ -116,18 +134,20 @@ static int make_node(int rootfd, const struct berth_device *d, struct berth_erro
 	return 0;
 }
 
-static int create_device(int rootfd, const struct berth_device *d, bool in_userns,
+static int create_device(int rootfd, int devfd, const struct berth_device *d, bool in_userns,
 			 struct berth_error *err)
 {
-	int r = in_userns ? bind_host_device(rootfd, d, err) : make_node(rootfd, d, err);
+	int r = in_userns ? bind_host_device(rootfd, d, err) : make_node(rootfd, devfd, d, err);
 	return r < 0 ? berr_prefix(err, "device %s", d->path) : 0;
 }
 
-static int replace_symlink(int rootfd, const char *target, const char *path,
+static int replace_symlink(int rootfd, int devfd, const char *target, const char *path,
 			   struct berth_error *err)
 {
 	char name[NAME_MAX + 1];
-	_cleanup_close_ int dir = safepath_open_parent(rootfd, path, true, name, err);
+	bool owned;
+	int dir = parent_of(rootfd, devfd, path, name, &owned, err);
+	_cleanup_close_ int dir_owned = owned ? dir : -1;
 
 	if (dir < 0)
 		return -1;
@@ -149,42 +169,62 @@ static bool overridden(const struct berth_linux *lx, const char *path)
 	return false;
 }
 
-int devices_setup(int rootfd, const struct berth_linux *lx, bool dev_is_tmpfs, bool in_userns,
-		  struct berth_error *err)
+static int link_in_dev(int rootfd, int devfd, const char *target, const char *path,
+		       struct berth_error *err)
+{
+	char name[NAME_MAX + 1];
+	bool owned;
+	int dir = parent_of(rootfd, devfd, path, name, &owned, err);
+	_cleanup_close_ int dir_owned = owned ? dir : -1;
+
+	if (dir < 0)
+		return -1;
+	if (symlinkat(target, dir, name) < 0 && errno != EEXIST)
+		return berr_sys(err, errno, "symlink %s", path);
+	return 0;
+}
+
+static int setup_in(int rootfd, int devfd, const struct berth_linux *lx, bool dev_is_tmpfs,
+		    bool in_userns, struct berth_error *err)
 {
 	if (dev_is_tmpfs) {
 		for (size_t i = 0; i < sizeof(default_devices) / sizeof(default_devices[0]); i++)
 			if (!overridden(lx, default_devices[i].path) &&
-			    create_device(rootfd, &default_devices[i], in_userns, err) < 0)
+			    create_device(rootfd, devfd, &default_devices[i], in_userns, err) < 0)
 				return -1;
 	}
 	for (size_t i = 0; i < lx->n_devices; i++)
-		if (create_device(rootfd, &lx->devices[i], in_userns, err) < 0)
+		if (create_device(rootfd, devfd, &lx->devices[i], in_userns, err) < 0)
 			return -1;
 	if (!dev_is_tmpfs)
 		return 0;
-	if (replace_symlink(rootfd, "pts/ptmx", "/dev/ptmx", err) < 0)
+	if (replace_symlink(rootfd, devfd, "pts/ptmx", "/dev/ptmx", err) < 0)
 		return -1;
-	for (size_t i = 0; i < sizeof(dev_symlinks) / sizeof(dev_symlinks[0]); i++) {
-		char name[NAME_MAX + 1];
-		_cleanup_close_ int dir =
-		    safepath_open_parent(rootfd, dev_symlinks[i].path, true, name, err);
-		if (dir < 0)
+	for (size_t i = 0; i < sizeof(dev_symlinks) / sizeof(dev_symlinks[0]); i++)
+		if (link_in_dev(rootfd, devfd, dev_symlinks[i].target, dev_symlinks[i].path, err) <
+		    0)
 			return -1;
-		if (symlinkat(dev_symlinks[i].target, dir, name) < 0 && errno != EEXIST)
-			return berr_sys(err, errno, "symlink %s", dev_symlinks[i].path);
-	}
 	/* /dev/core only where the kernel has /proc/kcore, as runc */
-	if (access("/proc/kcore", F_OK) == 0) {
-		char name[NAME_MAX + 1];
-		_cleanup_close_ int dir =
-		    safepath_open_parent(rootfd, "/dev/core", true, name, err);
-		if (dir < 0)
-			return -1;
-		if (symlinkat("/proc/kcore", dir, name) < 0 && errno != EEXIST)
-			return berr_sys(err, errno, "symlink /dev/core");
-	}
+	if (access("/proc/kcore", F_OK) == 0 &&
+	    link_in_dev(rootfd, devfd, "/proc/kcore", "/dev/core", err) < 0)
+		return -1;
 	return 0;
+}
+
+int devices_setup(int rootfd, const struct berth_linux *lx, bool dev_is_tmpfs, bool in_userns,
+		  struct berth_error *err)
+{
+	/* /dev checked once: every default node and link goes right in it. A
+	 * /dev that is missing or not a directory leaves the per-path walk
+	 * to report it. */
+	struct berth_error ignored;
+	_cleanup_close_ int devfd = safepath_open(rootfd, "/dev", O_PATH | O_DIRECTORY, &ignored);
+	/* the init is single-threaded: umask is ours to clear for exact modes */
+	mode_t old = umask(0);
+	int r = setup_in(rootfd, devfd, lx, dev_is_tmpfs, in_userns, err);
+
+	umask(old);
+	return r;
 }
 
 int devices_bind_console(int rootfd, int console_fd, struct berth_error *err)

@@ -18,23 +18,62 @@
 #include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
+#include "userns.h"
 
 struct init_state {
 	const struct init_config *cfg;
 	struct berth_error err;
 	int procfd;
 	bool parent_gone;		       /* after READY nobody reads sync_fd */
+	bool go_seen;			       /* GO came: we are in every cgroup */
+	bool placed;			       /* ... and the cgroup namespace is made */
 	char state_json[SYNC_PAYLOAD_MAX + 1]; /* for the hooks run in here */
 };
 
-static int become_ns_root(const struct init_config *cfg, struct berth_error *err)
+/* The parent sends GO once it has put us in every cgroup hierarchy. On
+ * cgroup v1 that move can wait a whole RCU grace period (the kernel's
+ * cgroup_threadgroup_rwsem), so we build mounts meanwhile and wait only
+ * where membership matters: the cgroup namespace and cgroup mounts, the
+ * hooks, and the process setup. GO may arrive while we wait for another
+ * answer: noted, and the wait goes on. */
+static int expect(struct init_state *st, enum sync_type type, struct sync_msg *msg,
+		  struct berth_error *err)
 {
+	for (;;) {
+		msg->type = SYNC_ERROR; /* not GO, if the receive itself fails */
+		if (sync_expect(st->cfg->sync_fd, type, msg, err) == 0)
+			return 0;
+		if (st->go_seen || type == SYNC_GO || msg->type != SYNC_GO)
+			return -1;
+		st->go_seen = true;
+	}
+}
+
+static int wait_placed(void *arg, struct berth_error *err)
+{
+	struct init_state *st = arg;
+	struct sync_msg go;
+
+	if (st->placed)
+		return 0;
+	if (!st->go_seen && expect(st, SYNC_GO, &go, err) < 0)
+		return -1;
+	st->go_seen = st->placed = true;
+	/* rooted at the cgroup the parent just put us in */
+	if (st->cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
+		return berr_sys(err, errno, "unshare the cgroup namespace");
+	return 0;
+}
+
+static int become_ns_root(struct init_state *st, struct berth_error *err)
+{
+	const struct init_config *cfg = st->cfg;
 	struct sync_msg msg;
 
 	if (!cfg->new_userns)
 		return 0;
 	if (sync_send(cfg->sync_fd, SYNC_MAPS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
-	    sync_expect(cfg->sync_fd, SYNC_MAPS_DONE, &msg, err) < 0)
+	    expect(st, SYNC_MAPS_DONE, &msg, err) < 0)
 		return -1;
 	/* Our host uid 0 is unmapped in the new namespace: become its root. */
 	if (setresgid(0, 0, 0) < 0)
@@ -161,11 +200,14 @@ static int before_pivot(void *arg, struct berth_error *err)
 	const struct berth_hooks *h = &cfg->spec->hooks;
 	struct sync_msg msg;
 
+	/* the hooks see the container in its cgroups, as with runc */
+	if (wait_placed(st, err) < 0)
+		return -1;
 	if (!(h->prestart.n || h->create_runtime.n || h->create_container.n ||
 	      h->start_container.n))
 		return 0;
 	if (sync_send(cfg->sync_fd, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
-	    sync_expect(cfg->sync_fd, SYNC_HOOKS_DONE, &msg, err) < 0)
+	    expect(st, SYNC_HOOKS_DONE, &msg, err) < 0)
 		return -1;
 	memcpy(st->state_json, msg.payload, msg.len + 1);
 	if (h->create_container.n && cfg->run_hooks)
@@ -180,16 +222,8 @@ static int init_steps(struct init_state *st)
 	struct berth_error *err = &st->err;
 	char exec_buf[4096];
 
-	struct sync_msg go;
-
-	/* The parent first puts us in every cgroup hierarchy (v1 can't place a
-	 * child at birth): the cgroup mounts read /proc/self/cgroup. */
-	if (sync_expect(cfg->sync_fd, SYNC_GO, &go, err) < 0)
-		return -1;
-	if (cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
-		return berr_sys(err, errno, "unshare the cgroup namespace");
 	/* A non-root parent can only write our id maps while we are dumpable. */
-	if (become_ns_root(cfg, err) < 0)
+	if (become_ns_root(st, err) < 0)
 		return -1;
 	/* Not dumpable: nothing in the container may ptrace us or open our
 	 * /proc/<pid>/exe (berth's binary) before we execve (CVE-2016-9962). */
@@ -201,10 +235,13 @@ static int init_steps(struct init_state *st)
 	    .spec = spec,
 	    .rootfs = cfg->rootfs,
 	    .no_pivot = cfg->no_pivot,
-	    .in_userns = cfg->new_userns || (berth_spec_namespace(spec, BERTH_NS_USER) != NULL),
+	    /* Also when berth itself runs in one (rootless podman's): no mknod. */
+	    .in_userns = cfg->new_userns || (berth_spec_namespace(spec, BERTH_NS_USER) != NULL) ||
+			 userns_is_nested(),
 	    .console_fd = -1,
 	    .before_pivot = before_pivot,
 	    .before_pivot_arg = st,
+	    .before_cgroup_mount = wait_placed,
 	};
 	/* Before the mounts make /proc/sys read-only; the net and ipc keys
 	 * follow the writer's namespaces, which are the container's already. */
@@ -231,7 +268,8 @@ static int init_steps(struct init_state *st)
 	    .sync_fd = cfg->sync_fd,
 	    .procfd = st->procfd,
 	};
-	if (process_resolve_exec(&pc, exec_buf, sizeof(exec_buf), err) < 0 ||
+	if (wait_placed(st, err) < 0 ||
+	    process_resolve_exec(&pc, exec_buf, sizeof(exec_buf), err) < 0 ||
 	    process_setup(&pc, err) < 0)
 		return -1;
 	/* The parent exits after READY: the init must outlive it. */

@@ -619,12 +619,11 @@ static void free_cgroup_lines(struct cg_line *l, size_t n)
 	free(l);
 }
 
-/* Bind the container's own cgroup directory of one hierarchy. */
-static int bind_own_cgroup(const struct mountinfo *mi, const char *ctrls, const char *path,
-			   int dstfd, const struct mount_attr *attr, struct berth_error *err)
+/* The host path of the container's own cgroup directory in one hierarchy. */
+static int own_cgroup_path(const struct mountinfo *mi, const char *ctrls, const char *path,
+			   char *host, size_t size, struct berth_error *err)
 {
 	const struct mountinfo_entry *hm = find_cgroup_mount(mi, ctrls);
-	char host[PATH_MAX * 2];
 
 	if (!hm)
 		return berr_sys(err, ENOENT, "find the host mount of cgroup \"%s\"", ctrls);
@@ -633,12 +632,41 @@ static int bind_own_cgroup(const struct mountinfo *mi, const char *ctrls, const 
 	size_t rl = strlen(hm->root);
 	if (strcmp(hm->root, "/") != 0 && strncmp(path, hm->root, rl) == 0)
 		rel = path + rl;
-	snprintf(host, sizeof(host), "%s/%s", hm->mountpoint, rel);
+	snprintf(host, size, "%s/%s", hm->mountpoint, rel);
+	return 0;
+}
+
+/* Bind the container's own cgroup directory of one hierarchy. */
+static int bind_own_cgroup(const struct mountinfo *mi, const char *ctrls, const char *path,
+			   int dstfd, const struct mount_attr *attr, struct berth_error *err)
+{
+	char host[PATH_MAX * 2];
+
+	if (own_cgroup_path(mi, ctrls, path, host, sizeof(host), err) < 0)
+		return -1;
 	_cleanup_close_ int src = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (src < 0)
 		return berr_sys(err, errno, "open %s", host);
 	_cleanup_close_ int tree = mounts_bind_fd(src, dstfd, false, attr, NULL, err);
 	return tree < 0 ? -1 : 0;
+}
+
+/* Bind it on `name` in our own fresh tmpfs `tmp`: nothing else can have
+ * touched that directory, so no checked fd is needed for the target. The
+ * attributes come later, once, for the whole tmpfs. */
+static int bind_own_cgroup_at(const struct mountinfo *mi, const char *ctrls, const char *path,
+			      int tmp, const char *name, struct berth_error *err)
+{
+	char host[PATH_MAX * 2];
+
+	if (own_cgroup_path(mi, ctrls, path, host, sizeof(host), err) < 0)
+		return -1;
+	_cleanup_close_ int tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0)
+		return berr_sys(err, errno, "clone %s", host);
+	if (move_mount(tree, "", tmp, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return berr_sys(err, errno, "attach %s", host);
+	return 0;
 }
 
 static int mount_cgroup_v2(const struct mounts_ctx *ctx, const struct mountinfo *mi, int dst,
@@ -687,19 +715,18 @@ static int mount_cgroup_v1(const struct mounts_ctx *ctx, const struct mountinfo 
 			continue;
 		if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
 			return berr_sys(err, errno, "mkdir cgroup %s", name);
-		_cleanup_close_ int sub =
-		    openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (sub < 0)
-			return berr_sys(err, errno, "open cgroup %s", name);
-		int r;
-		if (ctx->cgroupns) {
+		if (!ctx->cgroupns) {
+			if (bind_own_cgroup_at(mi, ctrls, lines[i].path, tmp, name, err) < 0)
+				return -1;
+		} else {
 			bool v2 = ctrls[0] == '\0';
-			r = mount(v2 ? "cgroup2" : "cgroup", safepath_fdpath(sub, fdp),
-				  v2 ? "cgroup2" : "cgroup", fsflags, v2 ? NULL : ctrls);
-			if (r < 0)
+			_cleanup_close_ int sub =
+			    openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (sub < 0)
+				return berr_sys(err, errno, "open cgroup %s", name);
+			if (mount(v2 ? "cgroup2" : "cgroup", safepath_fdpath(sub, fdp),
+				  v2 ? "cgroup2" : "cgroup", fsflags, v2 ? NULL : ctrls) < 0)
 				return berr_sys(err, errno, "mount cgroup %s", name);
-		} else if (bind_own_cgroup(mi, ctrls, lines[i].path, sub, &attr, err) < 0) {
-			return -1;
 		}
 		/* co-mounted controllers are reachable by each name, as on the host */
 		if (strchr(name, ',')) {
@@ -711,11 +738,11 @@ static int mount_cgroup_v1(const struct mounts_ctx *ctx, const struct mountinfo 
 					return berr_sys(err, errno, "symlink cgroup %s", c);
 		}
 	}
-	if (o->flags & MS_RDONLY) {
-		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
-		if (mount_setattr(tmp, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
-			return berr_sys(err, errno, "make the cgroup tmpfs read-only");
-	}
+	/* One call for the tmpfs and every bind below it (the cgroupns mounts
+	 * got theirs from mount(2)): read-only, nosuid, ... as asked. */
+	if (!attr_empty(&attr) &&
+	    mount_setattr(tmp, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
+		return berr_sys(err, errno, "set the cgroup mounts' attributes");
 	return set_propagation(tmp, o, err);
 }
 
@@ -728,6 +755,8 @@ static int do_cgroup(const struct mounts_ctx *ctx, const struct berth_mount *m,
 	size_t n = 0;
 	int rc;
 
+	if (ctx->before_cgroup && ctx->before_cgroup(ctx->before_cgroup_arg, err) < 0)
+		return -1;
 	_cleanup_close_ int dst = open_dest(ctx, m->destination, true, false, err);
 	if (dst < 0)
 		return -1;

@@ -37,6 +37,9 @@ struct mounts_ctx {
 	bool in_userns;		 /* the process is in a user namespace of the container */
 	bool cgroupns;		 /* the container has its own cgroup namespace */
 	const char *mount_label; /* SELinux context= for filesystems, NULL when unused */
+	/* called before a cgroup mount reads /proc/self/cgroup; may be NULL */
+	int (*before_cgroup)(void *arg, struct berth_error *err);
+	void *before_cgroup_arg;
 };
 
 /* Perform mounts[index]. Errors name "mounts[i] (dest)". */

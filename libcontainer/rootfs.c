@@ -149,6 +149,8 @@ static int before_pivot_steps(const struct rootfs_config *cfg, int rootfd, const
 	    .in_userns = cfg->in_userns,
 	    .cgroupns = has_cgroupns(spec),
 	    .mount_label = label,
+	    .before_cgroup = cfg->before_cgroup_mount,
+	    .before_cgroup_arg = cfg->before_pivot_arg,
 	};
 
 	for (size_t i = 0; i < spec->n_mounts; i++)

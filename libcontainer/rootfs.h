@@ -23,6 +23,8 @@ struct rootfs_config {
 	/* createContainer hooks, run after mounts and before pivot_root; may be NULL */
 	int (*before_pivot)(void *arg, struct berth_error *err);
 	void *before_pivot_arg;
+	/* before the first cgroup/cgroup2 mount, with before_pivot_arg; may be NULL */
+	int (*before_cgroup_mount)(void *arg, struct berth_error *err);
 };
 
 /* Called in the container init child, already inside its new mount namespace (and user namespace,

@@ -10,6 +10,19 @@
 
 #include "procfs.h"
 
+bool userns_is_nested(void)
+{
+	unsigned long inside, outside, count;
+	FILE *f = fopen("/proc/self/uid_map", "re");
+	int n;
+
+	if (!f)
+		return false;
+	n = fscanf(f, "%lu %lu %lu", &inside, &outside, &count);
+	fclose(f);
+	return !(n == 3 && inside == 0 && outside == 0 && count == 4294967295UL);
+}
+
 int userns_format_map(const struct berth_id_mapping *m, size_t n, char *buf, size_t len)
 {
 	size_t off = 0;

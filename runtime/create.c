@@ -424,7 +424,10 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		return -1;
 	if ((flags & CLONE_NEWTIME) && timens_write_offsets(x->pid, x->spec, x->procfd, err) < 0)
 		return -1;
-	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0)
+	/* The child builds mounts while we placed it: it may have failed and
+	 * gone already. Then its own error waits in the socket; report that. */
+	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0 && err->errnum != EPIPE &&
+	    err->errnum != ECONNRESET)
 		return -1;
 	return serve_child(x, err);
 }

@@ -28,6 +28,7 @@
 #include "libcontainer/procfs.h"
 #include "libcontainer/seccomp_filter.h"
 #include "libcontainer/sync.h"
+#include "libcontainer/userns.h"
 
 struct exec_ctx {
 	const struct runtime_opts *ro;
@@ -260,9 +261,11 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 
 	/* The child is born inside every namespace of the container, so nothing
 	 * in there ever sees it with the host's root or namespaces. */
-	if ((flags & CLONE_NEWUSER) && geteuid() != 0) {
+	if (((flags & CLONE_NEWUSER) && geteuid() != 0) || userns_is_nested()) {
 		/* Rootless: only from inside the container's user namespace may we
-		 * join the rest, and there is no way back: this process only waits. */
+		 * join the rest, and there is no way back: this process only waits.
+		 * Root of a nested user namespace (rootless podman's) can enter the
+		 * container's namespaces but not return to the host's: the same. */
 		if (ns_join_pidfd(x->init_pidfd, x->c->pid, flags, err) < 0)
 			return berr_prefix(err, "join container %s", x->o->id);
 		jc.ns_flags = 0;
@@ -379,6 +382,11 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 	if (load(&x, err) < 0 || prepare(&x, err) < 0 ||
 	    pidfile_prepare(o->pid_file, &x.pidfile, err) < 0 || spawn(&x, &old_mask, err) < 0 ||
 	    serve(&x, err) < 0) {
+		/* A child still waiting for SYNC_GO sees the socket close and exits. */
+		if (x.sync[0] >= 0) {
+			close(x.sync[0]);
+			x.sync[0] = -1;
+		}
 		if (x.pid > 0)
 			while (waitpid(x.pid, NULL, 0) < 0 && errno == EINTR)
 				;

@@ -8,10 +8,12 @@
 #include "cgroup_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
@@ -367,9 +369,34 @@ static int apply_rdma(struct cgroup_manager *m, const struct berth_resources *r,
 	return 0;
 }
 
+/* The kernel takes one rule per write(), not per open(): each of
+ * devices.allow / devices.deny (fds[1] / fds[0]) is opened once. */
+static int devices_write(const char *dir, int fds[2], bool allow, const char *line,
+			 struct berth_error *err)
+{
+	const char *file = allow ? "devices.allow" : "devices.deny";
+	size_t len = strlen(line);
+
+	if (fds[allow] < 0) {
+		_cleanup_free_ char *path = cg_join(dir, file);
+		if (!path)
+			return berr_sys(err, ENOMEM, "open %s/%s", dir, file);
+		fds[allow] = open(path, O_WRONLY | O_CLOEXEC);
+		if (fds[allow] < 0)
+			return berr_sys(err, errno, "open %s", path);
+	}
+	ssize_t w = write(fds[allow], line, len);
+	if (w < 0)
+		return berr_sys(err, errno, "write %s/%s", dir, file);
+	if ((size_t)w != len)
+		return berr_set(err, "write %s/%s: short write", dir, file);
+	return 0;
+}
+
 static int apply_devices(struct cgroup_manager *m, const struct berth_resources *r,
 			 struct berth_error *err)
 {
+	_cleanup_close_ int deny_fd = -1, allow_fd = -1;
 	struct cg_hier *h = cg_v1_hier(m, "devices");
 	struct cg_device_list l;
 	int ret = 0;
@@ -382,17 +409,19 @@ static int apply_devices(struct cgroup_manager *m, const struct berth_resources 
 	}
 	if (cg_device_rules(m, r, &l, err) < 0)
 		return -1;
+	int fds[2] = {-1, -1};
 	/* start from "deny everything", then apply the rules in order */
-	if (cg_write(h->dir, "devices.deny", "a", err) < 0)
+	if (devices_write(h->dir, fds, false, "a", err) < 0)
 		ret = berr_prefix(err, RES "devices");
 	for (size_t i = 0; ret == 0 && i < l.n; i++) {
 		char line[96];
 
 		cg_device_rule_v1(&l.rules[i], line, sizeof(line));
-		if (cg_write(h->dir, l.rules[i].allow ? "devices.allow" : "devices.deny", line,
-			     err) < 0)
+		if (devices_write(h->dir, fds, l.rules[i].allow, line, err) < 0)
 			ret = berr_prefix(err, RES "devices[%zu] \"%s\"", i, line);
 	}
+	deny_fd = fds[0];
+	allow_fd = fds[1];
 	free(l.rules);
 	return ret;
 }

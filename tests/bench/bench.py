@@ -63,13 +63,13 @@ class Measurer:
     def __init__(self, measure_bin):
         self.bin = measure_bin
 
-    def run(self, cmd, unified=False, quiet=False, timeout=120):
+    def run(self, cmd, mflags=(), quiet=False, timeout=120):
         """Run cmd under measure; returns the sample dict (status, wall_ms,
         cpu_ms, faults, rss_kb, stdout, stderr). quiet: the command's output
         goes to /dev/null. Output goes through files, not pipes: a container
         that outlives the command (create, run -d) keeps its stdio open, and
         a pipe would make us wait for it."""
-        argv = [self.bin] + (["-q"] if quiet else []) + (["-U"] if unified else []) + cmd
+        argv = [self.bin] + (["-q"] if quiet else []) + list(mflags) + cmd
         with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
             # Its own session, so a hung command and all it started can be
             # killed as one group.
@@ -104,14 +104,18 @@ class Measurer:
 
 
 class Runtime:
-    """One way of running a container: a binary, its global flags, and
-    whether its commands must run with /sys/fs/cgroup/unified hidden."""
+    """One way of running a container: a binary, its global flags, and the
+    measure flags its commands need (-U: /sys/fs/cgroup/unified hidden;
+    -R PATH: the binary on a read-only bind mount)."""
 
-    def __init__(self, name, argv, root, unified=False, cgroups=True):
+    def __init__(self, name, argv, root, mflags=(), cgroups=True):
         self.name = name
         self.argv = argv
         self.root = root
-        self.unified = unified
+        self.mflags = list(mflags)
+        # A second measurement of berth on a read-only install: the run,
+        # lifecycle, exec and seccomp sections only.
+        self.sealed = "-R" in self.mflags
         self.cgroups = cgroups
         self.note = ""
 
@@ -254,10 +258,15 @@ class Bench:
             Runtime("berth", [self.berth or "berth"], r + "/berth"),
             Runtime("berth-nocg", [self.berth or "berth", "--cgroup-manager=disabled"],
                     r + "/berth-nocg", cgroups=False),
+            Runtime("berth-sealed", [self.berth or "berth"], r + "/berth-sealed",
+                    mflags=["-R", self.berth or "berth"]),
+            Runtime("berth-nocg-sealed", [self.berth or "berth", "--cgroup-manager=disabled"],
+                    r + "/berth-nocg-sealed", mflags=["-R", self.berth or "berth"],
+                    cgroups=False),
             Runtime("runc", ["runc"], r + "/runc"),
-            Runtime("crun", ["crun"], r + "/crun", unified=True),
+            Runtime("crun", ["crun"], r + "/crun", mflags=["-U"]),
             Runtime("crun-nocg", ["crun", "--cgroup-manager=disabled"], r + "/crun-nocg",
-                    unified=True, cgroups=False),
+                    mflags=["-U"], cgroups=False),
         ]
         return rts
 
@@ -289,7 +298,7 @@ class Bench:
         so cleanup can delete what they made even if they failed."""
         if track and args and args[0] in ("run", "create"):
             self.created.append((rt, args[-1], root or rt.root))
-        return self.m.run(rt.cmd(*args, root=root), unified=rt.unified, quiet=quiet,
+        return self.m.run(rt.cmd(*args, root=root), mflags=rt.mflags, quiet=quiet,
                           timeout=timeout)
 
     def forget(self, rt, cid, root=None, force=True):
@@ -297,7 +306,7 @@ class Bench:
         root = root or rt.root
         if force:
             try:
-                self.m.run(rt.cmd("delete", "-f", cid, root=root), unified=rt.unified,
+                self.m.run(rt.cmd("delete", "-f", cid, root=root), mflags=rt.mflags,
                            quiet=True, timeout=60)
             except (Failed, subprocess.TimeoutExpired):
                 pass
@@ -493,7 +502,7 @@ class Bench:
             d = {}
             try:
                 s = self.m.run(["strace", "-f", "-c", "-o", path] + cmd,
-                               unified=bool(rt and rt.unified), quiet=True)
+                               mflags=rt.mflags if rt else (), quiet=True)
                 with open(path) as f:
                     text = f.read()
                 calls = {}
@@ -577,7 +586,7 @@ class Bench:
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             try:
-                s = self.m.run(rt.cmd("state", cid, root=root), unified=rt.unified)
+                s = self.m.run(rt.cmd("state", cid, root=root), mflags=rt.mflags)
                 if s["status"] == 0 and json.loads(s["stdout"]).get("status") == want:
                     return True
             except (Failed, ValueError, subprocess.TimeoutExpired):
@@ -659,7 +668,7 @@ class Bench:
         rows = []
         res = {}
         for rt in self.live_rts:
-            if not rt.cgroups:
+            if not rt.cgroups or rt.sealed:
                 continue
 
             def ok(limit, rt=rt):
@@ -833,10 +842,10 @@ class Bench:
         list_levels = [x for x in self.args.list_levels if x <= self.args.max_containers]
         all_levels = sorted(set(levels + list_levels))
         n = self.growth_rounds()
-        running = {rt.name: [] for rt in self.live_rts}
+        running = {rt.name: [] for rt in self.growth_rts}
         run_samples, list_samples, state_samples, notes = {}, {}, {}, {}
         for lv in all_levels:
-            for rt in self.live_rts:
+            for rt in self.growth_rts:
                 t0 = time.monotonic()
                 while len(running[rt.name]) < lv:
                     cid = self.start_sleeper(rt)
@@ -847,7 +856,7 @@ class Bench:
                     running[rt.name].append(cid)
                 log("bench: %s: %d running (%.1fs)" % (rt.name, len(running[rt.name]),
                                                         time.monotonic() - t0))
-            rts = [rt for rt in self.live_rts if len(running[rt.name]) >= lv]
+            rts = [rt for rt in self.growth_rts if len(running[rt.name]) >= lv]
             variants = []
             if lv in levels:
                 variants += [("%s@%d run" % (rt.name, lv), self.run_variant(rt, self.b_true))
@@ -888,7 +897,7 @@ class Bench:
                                 for i in range(lv)]
             bundles[lv] = self.bundle("mounts-%d" % lv, mutate=mut)
         variants = [("%s@%d" % (rt.name, lv), self.run_variant(rt, bundles[lv]))
-                    for rt in self.live_rts for lv in levels]
+                    for rt in self.growth_rts for lv in levels]
         samples, notes = self.rounds(variants, self.growth_rounds(), "mounts")
         self.results["sections"]["growth_mounts"] = self.levels_table(
             "growth: run of /bin/true with N extra tmpfs mounts", "mount", levels, samples,
@@ -908,7 +917,7 @@ class Bench:
             bundles[lv] = self.bundle("rules-%d" % lv, mutate=lambda c, p=prof: c["linux"]
                                       .__setitem__("seccomp", p))
         variants = [("%s@%d" % (rt.name, lv), self.run_variant(rt, bundles[lv]))
-                    for rt in self.live_rts for lv in levels]
+                    for rt in self.growth_rts for lv in levels]
         samples, notes = self.rounds(variants, self.growth_rounds(), "seccomp rules")
         self.results["sections"]["growth_seccomp"] = self.levels_table(
             "growth: run of /bin/true with an N-rule seccomp profile", "rule", levels, samples,
@@ -920,7 +929,8 @@ class Bench:
     def section_targets(self):
         """The issue's targets against what this run measured."""
         sec = self.results["sections"]
-        names = ["berth", "berth-nocg", "runc", "crun", "crun-nocg"]
+        names = ["berth", "berth-nocg", "berth-sealed", "berth-nocg-sealed", "runc", "crun",
+                 "crun-nocg"]
 
         def get(path, name):
             d = sec
@@ -1020,6 +1030,7 @@ class Bench:
         os.makedirs(self.state_root, exist_ok=True)
         self.all_rts = [rt for rt in self.runtimes() if rt.name in self.args.runtimes]
         self.live_rts = [rt for rt in self.all_rts if self.probe(rt)]
+        self.growth_rts = [rt for rt in self.live_rts if not rt.sealed]
         self.dead_rts = [rt for rt in self.all_rts if rt not in self.live_rts]
         self.meta()
         sections = {"run": self.section_run, "lifecycle": self.section_lifecycle,
@@ -1093,7 +1104,8 @@ def convert_docker_profile(d, caps, arch="amd64"):
 
 ALL_SECTIONS = ["run", "lifecycle", "exec", "memlimit", "size", "seccomp", "containers",
                 "mounts", "rules"]
-ALL_RUNTIMES = ["berth", "berth-nocg", "runc", "crun", "crun-nocg"]
+ALL_RUNTIMES = ["berth", "berth-nocg", "berth-sealed", "berth-nocg-sealed", "runc", "crun",
+                "crun-nocg"]
 
 
 def parse_args(argv):

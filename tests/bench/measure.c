@@ -13,6 +13,10 @@
  *              so nothing we do leaks out) and detach /sys/fs/cgroup/unified:
  *              Debian's crun refuses hybrid hosts otherwise. Done before the
  *              clock starts, so it is not counted.
+ *   -R PATH    first move into a private mount namespace (as -U) and bind
+ *              PATH read-only onto itself: a runtime installed on a
+ *              read-only mount (berth then needs no protective re-exec,
+ *              see libcontainer/exeseal.c). Not counted either.
  *
  * Output on stdout, after the command's own output and a newline:
  * {"status":N,"signal":N,"wall_ns":N,"utime_us":N,
@@ -49,7 +53,7 @@ static long long tv_us(struct timeval tv)
 	return (long long)tv.tv_sec * 1000000LL + tv.tv_usec;
 }
 
-static int hide_unified(void)
+static int private_mounts(void)
 {
 	if (unshare(CLONE_NEWNS) < 0) {
 		perror("measure: unshare(CLONE_NEWNS)");
@@ -60,6 +64,11 @@ static int hide_unified(void)
 		perror("measure: make / rslave");
 		return -1;
 	}
+	return 0;
+}
+
+static int hide_unified(void)
+{
 	if (umount2(UNIFIED_MOUNT, MNT_DETACH) < 0 && errno != EINVAL && errno != ENOENT) {
 		perror("measure: umount " UNIFIED_MOUNT);
 		return -1;
@@ -67,15 +76,28 @@ static int hide_unified(void)
 	return 0;
 }
 
+static int seal_binary(const char *path)
+{
+	if (mount(path, path, NULL, MS_BIND, NULL) < 0 ||
+	    mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY, NULL) < 0) {
+		fprintf(stderr, "measure: bind %s read-only: %s\n", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+#define USAGE "usage: measure [-q] [-U] [-R PATH] command [args...]\n"
+
 int main(int argc, char **argv)
 {
+	const char *seal = NULL;
 	int quiet = 0, unified = 0, opt;
 	long long t0, t1;
 	struct rusage ru;
 	pid_t pid;
 	int status;
 
-	while ((opt = getopt(argc, argv, "+qU")) != -1) {
+	while ((opt = getopt(argc, argv, "+qUR:")) != -1) {
 		switch (opt) {
 		case 'q':
 			quiet = 1;
@@ -83,16 +105,23 @@ int main(int argc, char **argv)
 		case 'U':
 			unified = 1;
 			break;
+		case 'R':
+			seal = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: measure [-q] [-U] command [args...]\n");
+			fprintf(stderr, USAGE);
 			return 2;
 		}
 	}
 	if (optind >= argc) {
-		fprintf(stderr, "usage: measure [-q] [-U] command [args...]\n");
+		fprintf(stderr, USAGE);
 		return 2;
 	}
+	if ((unified || seal) && private_mounts() < 0)
+		return 2;
 	if (unified && hide_unified() < 0)
+		return 2;
+	if (seal && seal_binary(seal) < 0)
 		return 2;
 	/* Orphans of the command (double forks) are reparented to us and
 	 * reaped below, so their cost is counted too. */
