@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "libcontainer/userns.h"
 #include "runtime/lifecycle.h"
 #include <string.h>
 
@@ -67,7 +68,7 @@ void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro)
 	if (g->rootless && strcmp(g->rootless, "auto") != 0)
 		ro->rootless = strcmp(g->rootless, "true") == 0;
 	else
-		ro->rootless = geteuid() != 0;
+		ro->rootless = geteuid() != 0 || userns_is_nested();
 }
 
 int cli_parse_uint(const char *s, int *out)

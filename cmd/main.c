@@ -8,6 +8,7 @@
 
 #include "cli.h"
 #include "libcontainer/log.h"
+#include "libcontainer/userns.h"
 
 static const struct cli_command *const commands[] = {
     &cli_cmd_checkpoint, &cli_cmd_create, &cli_cmd_delete, &cli_cmd_events, &cli_cmd_exec,
@@ -54,11 +55,16 @@ static void print_main_help(FILE *out)
 static const char *default_root(void)
 {
 	static char buf[4096]; /* lives for the whole CLI run */
-	const char *xdg;
+	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *user = getenv("USER");
 
-	if (geteuid() == 0)
+	/* Real root keeps /run/berth even with XDG_RUNTIME_DIR=/run/user/0.
+	 * Root of a user namespace (rootless podman runs us there) can't
+	 * write /run: its XDG_RUNTIME_DIR is where its state goes, as runc
+	 * decides, unless USER says it is root. */
+	if (geteuid() == 0 &&
+	    (!xdg || !*xdg || !userns_is_nested() || (user && strcmp(user, "root") == 0)))
 		return "/run/berth";
-	xdg = getenv("XDG_RUNTIME_DIR");
 	if (xdg && *xdg) {
 		snprintf(buf, sizeof(buf), "%s/berth", xdg);
 		return buf;

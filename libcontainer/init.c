@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "console.h"
 #include "namespaces.h"
 #include "process.h"
@@ -222,6 +223,9 @@ static int init_steps(struct init_state *st)
 	struct berth_error *err = &st->err;
 	char exec_buf[4096];
 
+	/* Into the v1 cgroups by ourselves first: no grace period to wait. */
+	if (cfg->self_join && cgroup_self_join(cfg->self_join, err) < 0)
+		return -1;
 	/* A non-root parent can only write our id maps while we are dumpable. */
 	if (become_ns_root(st, err) < 0)
 		return -1;

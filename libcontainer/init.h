@@ -10,6 +10,8 @@
 #include "error.h"
 #include "seccomp_filter.h"
 
+struct cgroup_self_join;
+
 struct init_config {
 	const struct berth_spec *spec;
 	const char *rootfs; /* absolute host path */
@@ -26,6 +28,8 @@ struct init_config {
 	 * unshares it once the parent has moved it (as runc does). */
 	bool unshare_cgroupns;
 	int host_procfd; /* the parent's verified /proc: sysctls are written before pivot */
+	/* v1 "tasks" files to move ourselves into first; NULL or n = 0: none */
+	struct cgroup_self_join *self_join;
 	/* The parent's fds the child must drop at once: above all the state dir,
 	 * whose flock would otherwise be held until the init execs. -1 = unused. */
 	int parent_fds[6];

@@ -7,6 +7,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include "cgroups/cgroup.h"
 #include "console.h"
 #include "init.h"
 #include "namespaces.h"
@@ -32,7 +33,10 @@ static int join_steps(const struct join_config *cfg, struct berth_error *err)
 	struct sync_msg msg;
 	char exec_buf[4096];
 
-	/* Wait until the parent has put us in the container's cgroups. */
+	/* Into the container's v1 cgroups by ourselves (no grace period),
+	 * then wait until the parent has done the rest (oom_score_adj). */
+	if (cfg->self_join && cgroup_self_join(cfg->self_join, err) < 0)
+		return -1;
 	if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, err) < 0)
 		return -1;
 	if (ns_join_pidfd(cfg->init_pidfd, cfg->init_pid, cfg->ns_flags, err) < 0)

@@ -10,6 +10,8 @@
 #include "config.h"
 #include "seccomp_filter.h"
 
+struct cgroup_self_join;
+
 struct join_config {
 	const struct berth_process *proc;
 	const struct caps_sets *caps;	      /* NULL: keep the set we have */
@@ -21,6 +23,8 @@ struct join_config {
 	bool userns;	   /* one of them is a user namespace */
 	int preserve_fds;
 	int parent_fds[6]; /* closed at once; -1 = unused */
+	/* v1 "tasks" files to move ourselves into first; NULL or n = 0: none */
+	struct cgroup_self_join *self_join;
 };
 
 __attribute__((noreturn)) void join_run(const struct join_config *cfg);

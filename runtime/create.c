@@ -407,9 +407,14 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 			return -1;
 		flags &= ~(uint64_t)CLONE_NEWTIME;
 	}
+	struct cgroup_self_join sj = {.n = 0};
+	if (x->c.cgroup && cgroup_manager_open_self_join(x->c.cgroup, &sj, err) < 0)
+		return -1;
+	cfg.self_join = &sj;
 	x->pid = clone3_fork(flags, cgroup_manager_clone_fd(x->c.cgroup), &x->pidfd, err);
 	if (x->pid == 0)
 		init_run(&cfg);
+	cgroup_self_join_close(&sj);
 	if (host_pidns >= 0 && setns(host_pidns, CLONE_NEWPID) < 0 && x->pid > 0)
 		return berr_sys(err, errno, "return to the host pid namespace");
 	if (host_timens >= 0 && setns(host_timens, CLONE_NEWTIME) < 0 && x->pid > 0)

@@ -257,8 +257,12 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	    .preserve_fds = x->o->preserve_fds,
 	    .parent_fds = {x->sync[0], x->c->dir_fd, x->console_sock, x->procfd, cgfd, -1},
 	};
+	struct cgroup_self_join sj = {.n = 0};
 	sigset_t all;
 
+	if (x->c->cgroup && cgroup_manager_open_self_join(x->c->cgroup, &sj, err) < 0)
+		return berr_prefix(err, "join container %s", x->o->id);
+	jc.self_join = &sj;
 	/* The child is born inside every namespace of the container, so nothing
 	 * in there ever sees it with the host's root or namespaces. */
 	if (((flags & CLONE_NEWUSER) && geteuid() != 0) || userns_is_nested()) {
@@ -282,6 +286,7 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	x->pid = clone3_fork(0, cgfd, &x->pidfd, err);
 	if (x->pid == 0)
 		join_run(&jc);
+	cgroup_self_join_close(&sj);
 	if (entered && ns_restore(&saved, x->pid > 0 ? err : NULL) < 0 && x->pid > 0)
 		return -1;
 	if (x->pid < 0)

@@ -55,6 +55,22 @@ int cgroup_manager_create(struct cgroup_manager *m, const struct berth_resources
 int cgroup_manager_clone_fd(struct cgroup_manager *m);
 /* Move a process in (every v1 hierarchy; v2 when it was not born there). */
 int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
+/* A child moving itself into the v1 hierarchies (see self_join.c): the
+ * parent opens each "tasks" file, the child writes "0" to it, which spares
+ * the parent's cgroup.procs write its RCU grace period. After a successful
+ * open, cgroup_manager_add_pid leaves v1 to the child. n = 0: nothing to
+ * do (v2, disabled). */
+#define CGROUP_SELF_JOIN_MAX 32
+struct cgroup_self_join {
+	int fds[CGROUP_SELF_JOIN_MAX];
+	const char *names[CGROUP_SELF_JOIN_MAX]; /* controllers, for messages */
+	size_t n;
+};
+int cgroup_manager_open_self_join(struct cgroup_manager *m, struct cgroup_self_join *j,
+				  struct berth_error *err);
+/* In the (single-threaded) child: join, then close the fds. */
+int cgroup_self_join(struct cgroup_self_join *j, struct berth_error *err);
+void cgroup_self_join_close(struct cgroup_self_join *j);
 /* Apply new limits to an existing cgroup (berth update). */
 int cgroup_manager_update(struct cgroup_manager *m, const struct berth_resources *r,
 			  struct berth_error *err);

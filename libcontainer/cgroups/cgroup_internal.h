@@ -70,6 +70,8 @@ struct cgroup_manager {
 	/* the cgroup v1 part */
 	struct cg_hier *hier;
 	size_t n_hier;
+	/* the next process moves itself in (self_join.c): add_pid skips v1 */
+	bool v1_self_join;
 
 	/* extra allow rules for linux.devices entries (see cgroup_manager_allow_devices) */
 	struct berth_device_cgroup *extra_devices;

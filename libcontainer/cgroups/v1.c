@@ -66,6 +66,8 @@ int cg_v1_create_dirs(struct cgroup_manager *m, struct berth_error *err)
 
 int cg_v1_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
 {
+	if (m->v1_self_join)
+		return 0;
 	for (size_t i = 0; i < m->n_hier; i++)
 		if (cg_writef(m->hier[i].dir, "cgroup.procs", err, "%d", (int)pid) < 0)
 			return -1;

@@ -4,7 +4,8 @@
 # podman (through conmon), containerd's runc shim (ctr) and containerd's CRI
 # plugin (a small gRPC client) each run the scenarios in podman.sh, ctr.sh and
 # cri.py with the runtime under test, and every scenario checks the effect
-# inside the container or on the host, not only an exit code.
+# inside the container or on the host, not only an exit code. Rootless
+# podman runs podman-rootless.sh as a throwaway user (setup-rootless.sh).
 #
 # Usage: tests/clients/run.sh [--runtime PATH] [--only REGEX] [--keep] [--no-trace]
 #   --runtime PATH  runtime binary (default: $BERTH, else build/cmd/berth;
@@ -75,8 +76,10 @@ if [ -n "$trace" ]; then
 	CT_RUNTIME_CALLED=$CT_TMP/bin/$CT_RUNTIME_NAME
 fi
 export CT_DIR CT_TMP CT_RUNTIME CT_RUNTIME_NAME CT_RUNTIME_DEFAULT_ROOT CT_RUNTIME_CALLED CT_RUN_ID CT_PY
+# Needs CT_TMP and CT_RUN_ID (the throwaway user's name and directories).
+. "$CT_DIR/setup-rootless.sh"
 
-trap 'ct_cleanup' EXIT
+trap 'ct_rl_cleanup; ct_cleanup' EXIT
 trap 'exit 130' INT TERM
 
 echo "clients: runtime $CT_RUNTIME (called as $CT_RUNTIME_CALLED), temp $CT_TMP"
@@ -127,6 +130,31 @@ for s in $PODMAN_SCENARIOS; do
 done
 ct_podman_clean
 run_scenario "podman/no_leftovers" 30 bash -c "$SC_BOOT" _ lib.sh no_leftovers
+
+# Rootless podman as a throwaway user (set up only when a scenario is wanted).
+. "$CT_DIR/podman-rootless.sh"
+rl_wanted=""
+for s in $PODMAN_RL_SCENARIOS no_leftovers; do
+	if [ -z "$only" ] || [[ "podman-rootless/$s" =~ $only ]]; then
+		rl_wanted=1
+	fi
+done
+if [ -n "$rl_wanted" ]; then
+	rl_rc=0
+	ct_rl_setup || rl_rc=$?
+	if [ "$rl_rc" = 0 ]; then
+		for s in $PODMAN_RL_SCENARIOS; do
+			run_scenario "podman-rootless/$s" 120 bash -c "$SC_BOOT" _ podman-rootless.sh "rl_$s"
+		done
+		ct_rl_podman_clean
+		run_scenario "podman-rootless/no_leftovers" 30 bash -c "$SC_BOOT" _ podman-rootless.sh rl_no_leftovers
+	elif [ "$rl_rc" != 2 ]; then
+		failed=$((failed + 1))
+		failed_names+=("podman-rootless-setup")
+		echo "FAIL  podman-rootless-setup (rootless scenarios not run)"
+	fi
+	ct_rl_cleanup
+fi
 
 if [ -z "$only" ] || [[ "ctr/ cri/" =~ $only ]] || [[ "$only" =~ ctr|cri ]]; then
 	if ct_containerd_start; then
