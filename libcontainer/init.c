@@ -31,12 +31,12 @@ struct init_state {
 	char state_json[SYNC_PAYLOAD_MAX + 1]; /* for the hooks run in here */
 };
 
-/* The parent sends GO once it has put us in every cgroup hierarchy. On
- * cgroup v1 that move can wait a whole RCU grace period (the kernel's
- * cgroup_threadgroup_rwsem), so we build mounts meanwhile and wait only
- * where membership matters: the cgroup namespace and cgroup mounts, the
- * hooks, and the process setup. GO may arrive while we wait for another
- * answer: noted, and the wait goes on. */
+/* The parent sends GO once it has done its part of placing us: the v2
+ * cgroup when we could not be born in it, oom_score_adj, time offsets (the
+ * v1 hierarchies we join ourselves, first thing). We build mounts
+ * meanwhile and wait only where it matters: the cgroup namespace and
+ * cgroup mounts, the hooks, and the process setup. GO may arrive while we
+ * wait for another answer: noted, and the wait goes on. */
 static int expect(struct init_state *st, enum sync_type type, struct sync_msg *msg,
 		  struct berth_error *err)
 {

@@ -326,3 +326,47 @@ assert "usage" in d["cpu"] and "throttling" in d["cpu"], d["cpu"]
 	[[ "$output" == *"linux.resources.unified"* ]]
 	[ -z "$(cg_dirs_left)" ]
 }
+
+# The init and an exec'd process move themselves into the v1 hierarchies
+# (libcontainer/cgroups/self_join.c); the host's view must show them in
+# the container's cgroup in every hierarchy the host mounts, also when
+# they are already inside a user namespace by then.
+cg_assert_everywhere() {
+	local pid=$1 line n=0
+	while IFS= read -r line; do
+		case "$line" in
+		*:name=systemd:*) continue ;; # berth makes no cgroup there
+		esac
+		[[ "$line" == *":/$CGNAME" ]] || { echo "pid $pid: $line" >&2; return 1; }
+		n=$((n + 1))
+	done <"/proc/$pid/cgroup"
+	[ "$n" -gt 0 ]
+}
+
+@test "cgroups: init and exec'd processes are in the container's cgroup in every hierarchy" {
+	args '["sleep", "1000"]'
+	berth run -d "$ID" </dev/null >/dev/null 2>&1
+	pid=$(berth state "$ID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	cg_assert_everywhere "$pid"
+	berth exec -d --pid-file "$BERTH_TEST_DIR/exec.pid" "$ID" sleep 1000
+	cg_assert_everywhere "$(cat "$BERTH_TEST_DIR/exec.pid")"
+	berth delete -f "$ID"
+}
+
+@test "cgroups: a container in its own user namespace joins every hierarchy too" {
+	update_config "c['linux']['namespaces'].append({'type': 'user'})
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': 200000, 'size': 65536}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 200000, 'size': 65536}]"
+	args '["sleep", "1000"]'
+	chmod 0755 "$BERTH_TEST_DIR" "$BUNDLE" # the mapped root must reach the rootfs
+	berth run -d "$ID" </dev/null >/dev/null 2>"$BERTH_TEST_DIR/err" || {
+		cat "$BERTH_TEST_DIR/err"
+		false
+	}
+	pid=$(berth state "$ID" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pid"])')
+	# really in another user namespace, as uid 0 there
+	[ "$(readlink "/proc/$pid/ns/user")" != "$(readlink /proc/self/ns/user)" ]
+	[ "$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" = 200000 ]
+	cg_assert_everywhere "$pid"
+	berth delete -f "$ID"
+}
