@@ -61,6 +61,10 @@ runtime=$(readlink -f "$runtime")
 CT_RUN_ID=$$
 CT_TMP=$(mktemp -d /tmp/berth-clients.XXXXXX)
 chmod 755 "$CT_TMP"
+# conmon writes an "oom" file into its working directory when a container
+# is OOM-killed (podman/memory_oom): keep that inside the temp dir.
+mkdir -p "$CT_TMP/cwd"
+cd "$CT_TMP/cwd" || exit 1
 CT_RUNTIME=$runtime
 CT_RUNTIME_NAME=$(basename "$runtime")
 # Without --root, runc-compatible runtimes keep state in /run/<name>.

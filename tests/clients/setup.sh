@@ -78,6 +78,9 @@ log_driver = "k8s-file"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
 events_logfile_path = "$d/events.log"
+# File locks under tmpdir: the default shm locks would leave
+# /dev/shm/libpod_lock behind (the host check lists /dev/shm).
+lock_type = "file"
 runtime_supports_json = ["crun", "runc", "kata", "runsc", "youki", "krun", "berth"]
 infra_image = "localhost/pause:test"
 conmon_path = ["/usr/bin/conmon"]

@@ -15,6 +15,9 @@
 #             down to depth 2 below the cgroup this script runs in
 #   state:    entries of /run/berth (and $XDG_RUNTIME_DIR/berth)
 #   tmp:      berth-* directories in ${TMPDIR:-/tmp} (test and VM work dirs)
+#   shm:      entries of /dev/shm (engines' lock files: podman's libpod_lock)
+#   repo:     untracked, not ignored files of this checkout (a tool that
+#             writes into its working directory, as conmon's "oom" file did)
 #   users, groups, subuid, subgid: /etc/passwd and /etc/group names,
 #             /etc/subuid and /etc/subgid lines
 #   links:    network interfaces of the host's network namespace
@@ -128,6 +131,18 @@ snap_tmp() {
 		2>/dev/null || true
 }
 
+snap_shm() {
+	find /dev/shm -mindepth 1 -maxdepth 1 -printf 'shm: %p\n' 2>/dev/null || true
+}
+
+snap_repo() {
+	local top
+	top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+	[ -d "$top/.git" ] || return 0
+	git -C "$top" status --porcelain --untracked-files=all 2>/dev/null |
+		sed -n 's/^?? /repo: /p' || true
+}
+
 snap_users() {
 	[ -r /etc/passwd ] && cut -d: -f1 /etc/passwd | sed 's/^/users: /'
 	[ -r /etc/group ] && cut -d: -f1 /etc/group | sed 's/^/groups: /'
@@ -189,6 +204,8 @@ snapshot() {
 		snap_cgroups
 		snap_state
 		snap_tmp
+		snap_shm
+		snap_repo
 		snap_users
 		snap_links
 		snap_procs
