@@ -119,7 +119,7 @@ static int scan_mountinfo(struct cg_mounts *mnt, struct berth_error *err)
 	return 0;
 }
 
-int cg_detect(struct cg_mounts *out, struct berth_error *err)
+static int detect_uncached(struct cg_mounts *out, struct berth_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (is_fs(CG_ROOT, CGROUP2_SUPER_MAGIC)) {
@@ -146,6 +146,42 @@ int cg_detect(struct cg_mounts *out, struct berth_error *err)
 	}
 	out->kind = CG_KIND_V1;
 	return 0;
+}
+
+static int copy_mounts(struct cg_mounts *out, const struct cg_mounts *from, struct berth_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = from->kind;
+	if (from->v2_mount && !(out->v2_mount = strdup(from->v2_mount)))
+		goto nomem;
+	for (size_t i = 0; i < from->n_hier; i++) {
+		char *ctrls = strdup(from->hier[i].controllers);
+		if (!ctrls || add_hier(out, from->hier[i].mount, ctrls) < 0) {
+			free(ctrls); /* add_hier keeps it only on success */
+			goto nomem;
+		}
+	}
+	return 0;
+nomem:
+	cg_mounts_clear(out);
+	return berr_sys(err, ENOMEM, "detect cgroups");
+}
+
+/* Read once per berth process, then copied: `list` opens a manager for
+ * every container and would otherwise reread the mount table each time
+ * (70 us a container on a hybrid host). The host's cgroup mounts are
+ * not something one command sees change. */
+int cg_detect(struct cg_mounts *out, struct berth_error *err)
+{
+	static struct cg_mounts host;
+	static bool have;
+
+	if (!have) {
+		if (detect_uncached(&host, err) < 0)
+			return -1;
+		have = true;
+	}
+	return copy_mounts(out, &host, err);
 }
 
 void cg_mounts_clear(struct cg_mounts *mnt)
