@@ -237,6 +237,13 @@ static int rmdir_retry(const char *dir)
 
 int cg_rmdir_tree(const char *dir, struct berth_error *err)
 {
+	/* Mostly there is no child cgroup: one rmdir, no directory scan. EBUSY
+	 * means children (or dying tasks): scan, then retry as before. */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != EBUSY)
+		return berr_sys(err, errno, "rmdir %s", dir);
+
 	DIR *d = opendir(dir);
 	struct dirent *de;
 	int ret = 0;
