@@ -89,6 +89,13 @@ void seccomp_filter_free(struct seccomp_filter *f);
  * ociVersion is reused. notify_fd stays owned by the caller. */
 int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t pid,
 			   const char *state_json, struct berth_error *err);
+/* The same in two steps, for a caller that must connect while it still
+ * sees the host's paths (exec's no-return path joins the container's mount
+ * namespace first): a connected socket, then the document and fd on it.
+ * The caller closes the socket. */
+int seccomp_notify_connect(const struct berth_seccomp *s, struct berth_error *err);
+int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, pid_t pid,
+			const char *state_json, struct berth_error *err);
 
 /* For `berth features`: {"enabled":true,"actions":[...],"operators":[...],
  * "archs":[...],"knownFlags":[...],"supportedFlags":[...]}, the supported

@@ -74,8 +74,7 @@ static int send_with_fd(int sock, const char *data, size_t len, int fd, struct b
 	return 0;
 }
 
-int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t pid,
-			   const char *state_json, struct berth_error *err)
+int seccomp_notify_connect(const struct berth_seccomp *s, struct berth_error *err)
 {
 	if (!s->listener_path || !*s->listener_path)
 		return berr_set(err, "linux.seccomp.listenerPath: required with SCMP_ACT_NOTIFY");
@@ -85,15 +84,31 @@ int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t p
 				s->listener_path, sizeof(addr.sun_path) - 1);
 	strcpy(addr.sun_path, s->listener_path);
 
-	_cleanup_free_ char *doc = process_state_json(s, pid, state_json, err);
-	if (!doc)
-		return berr_prefix(err, "seccomp listener");
 	_cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (sock < 0)
 		return berr_sys(err, errno, "seccomp listener: socket");
 	if (connect(sock, (struct sockaddr *)&addr, sizeof(addr)) < 0)
 		return berr_sys(err, errno, "seccomp listener: connect %s", s->listener_path);
+	return steal_fd(&sock);
+}
+
+int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, pid_t pid,
+			const char *state_json, struct berth_error *err)
+{
+	_cleanup_free_ char *doc = process_state_json(s, pid, state_json, err);
+	if (!doc)
+		return berr_prefix(err, "seccomp listener");
 	if (send_with_fd(sock, doc, strlen(doc), notify_fd, err) < 0)
 		return berr_prefix(err, "seccomp listener %s", s->listener_path);
 	return 0;
+}
+
+int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t pid,
+			   const char *state_json, struct berth_error *err)
+{
+	_cleanup_close_ int sock = seccomp_notify_connect(s, err);
+
+	if (sock < 0)
+		return -1;
+	return seccomp_notify_send(sock, s, notify_fd, pid, state_json, err);
 }

@@ -49,6 +49,7 @@ struct exec_ctx {
 	pid_t pid;
 	int pidfd;
 	int pty_master;
+	int notify_sock; /* seccomp listener connected early, or -1 */
 	struct pidfile pidfile;
 };
 
@@ -269,7 +270,13 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 		/* Rootless: only from inside the container's user namespace may we
 		 * join the rest, and there is no way back: this process only waits.
 		 * Root of a nested user namespace (rootless podman's) can enter the
-		 * container's namespaces but not return to the host's: the same. */
+		 * container's namespaces but not return to the host's: the same.
+		 * The seccomp listener is a host path: connect while we see it. */
+		if (x->seccomp && seccomp_filter_wants_notify(x->seccomp)) {
+			x->notify_sock = seccomp_notify_connect(&x->spec->linux_.seccomp, err);
+			if (x->notify_sock < 0)
+				return -1;
+		}
 		if (ns_join_pidfd(x->init_pidfd, x->c->pid, flags, err) < 0)
 			return berr_prefix(err, "join container %s", x->o->id);
 		jc.ns_flags = 0;
@@ -326,8 +333,16 @@ static int serve(struct exec_ctx *x, struct berth_error *err)
 			break;
 		case SYNC_SECCOMP_FD: {
 			_cleanup_free_ char *state = container_state_json(x->c, &rerr);
-			int rc = seccomp_notify_forward(&x->spec->linux_.seccomp, msg.fd, x->pid,
-							state ? state : "{}", err);
+			int rc =
+			    x->notify_sock >= 0
+				? seccomp_notify_send(x->notify_sock, &x->spec->linux_.seccomp,
+						      msg.fd, x->pid, state ? state : "{}", err)
+				: seccomp_notify_forward(&x->spec->linux_.seccomp, msg.fd, x->pid,
+							 state ? state : "{}", err);
+			if (x->notify_sock >= 0) {
+				close(x->notify_sock); /* the agent reads until EOF */
+				x->notify_sock = -1;
+			}
 			close(msg.fd);
 			if (rc < 0 ||
 			    sync_send(x->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0, -1, err) < 0)
@@ -358,6 +373,8 @@ static void cleanup(struct exec_ctx *x)
 		close(x->pidfd);
 	if (x->pty_master >= 0)
 		close(x->pty_master);
+	if (x->notify_sock >= 0)
+		close(x->notify_sock);
 	pidfile_close(&x->pidfile);
 	if (x->seccomp)
 		seccomp_filter_free(x->seccomp);
@@ -379,6 +396,7 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 			     .procfd = -1,
 			     .pidfd = -1,
 			     .pty_master = -1,
+			     .notify_sock = -1,
 			     .pidfile = {.dir_fd = -1}};
 	sigset_t old_mask;
 	int rc = -1;

@@ -7,6 +7,7 @@ load helpers
 
 RL_USER=berth-rl
 RL_OTHER=berth-rl2
+LISTENER=${SECCOMP_LISTENER:-$(dirname "$BERTH")/../tests/helpers/seccomp_listener}
 
 setup_file() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root to create the test users"
@@ -135,4 +136,26 @@ c['process']['args'] = ['true']"
 	[ "$status" -ne 0 ]
 	[[ "$output" == *"newuidmap failed"* ]]
 	[ ! -e "/tmp/berth-$RL_UID/r1" ]
+}
+
+@test "rootless exec: the seccomp agent on a host path gets the exec'd process's notify fd" {
+	[ -x "$LISTENER" ] || skip "seccomp_listener not built at $LISTENER"
+	local sock=$BUNDLE/agent.sock
+	update_config "c['process']['args'] = ['sleep', '1000']
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$sock',
+    'syscalls': [{'names': ['mkdir', 'mkdirat'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+	# one agent per filter: the init's, then the exec'd process's
+	as_user "'$LISTENER' -d -o '$BUNDLE/init-state.json' -r 0 '$sock'"
+	as_user "berth run -d r1 </dev/null >/dev/null 2>&1"
+	grep -q '"fds":\["seccompFd"\]' "$BUNDLE/init-state.json"
+	as_user "'$LISTENER' -d -o '$BUNDLE/exec-state.json' -l '$BUNDLE/exec-agent.log' -r 0 '$sock'"
+	# exec joins the container for good here (no way back to the host's
+	# mount namespace): it must have reached the agent before that.
+	run as_user "berth exec r1 sh -c 'mkdir /tmp/fake && echo mkdir-returned-0; test -d /tmp/fake || echo absent'"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *mkdir-returned-0* ]]
+	[[ "$output" == *absent* ]]
+	grep -q '"fds":\["seccompFd"\]' "$BUNDLE/exec-state.json"
+	grep -Eq '^syscall=(83|258) ' "$BUNDLE/exec-agent.log"
 }
