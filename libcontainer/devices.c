@@ -141,8 +141,10 @@ static int create_device(int rootfd, int devfd, const struct berth_device *d, bo
 	return r < 0 ? berr_prefix(err, "device %s", d->path) : 0;
 }
 
-static int replace_symlink(int rootfd, int devfd, const char *target, const char *path,
-			   struct berth_error *err)
+/* A /dev symlink. An existing entry is kept, unless `replace`: /dev/ptmx
+ * made by mknod in an image is replaced, as runc does. */
+static int dev_symlink(int rootfd, int devfd, const char *target, const char *path, bool replace,
+		       struct berth_error *err)
 {
 	char name[NAME_MAX + 1];
 	bool owned;
@@ -151,11 +153,10 @@ static int replace_symlink(int rootfd, int devfd, const char *target, const char
 
 	if (dir < 0)
 		return -1;
-	if (symlinkat(target, dir, name) == 0)
+	if (symlinkat(target, dir, name) == 0 || (errno == EEXIST && !replace))
 		return 0;
 	if (errno != EEXIST)
 		return berr_sys(err, errno, "symlink %s", path);
-	/* /dev/ptmx made by mknod in an image: runc replaces it */
 	if (unlinkat(dir, name, 0) < 0 || symlinkat(target, dir, name) < 0)
 		return berr_sys(err, errno, "replace %s with a symlink", path);
 	return 0;
@@ -167,21 +168,6 @@ static bool overridden(const struct berth_linux *lx, const char *path)
 		if (mounts_path_equal(lx->devices[i].path, path))
 			return true;
 	return false;
-}
-
-static int link_in_dev(int rootfd, int devfd, const char *target, const char *path,
-		       struct berth_error *err)
-{
-	char name[NAME_MAX + 1];
-	bool owned;
-	int dir = parent_of(rootfd, devfd, path, name, &owned, err);
-	_cleanup_close_ int dir_owned = owned ? dir : -1;
-
-	if (dir < 0)
-		return -1;
-	if (symlinkat(target, dir, name) < 0 && errno != EEXIST)
-		return berr_sys(err, errno, "symlink %s", path);
-	return 0;
 }
 
 static int setup_in(int rootfd, int devfd, const struct berth_linux *lx, bool dev_is_tmpfs,
@@ -198,15 +184,15 @@ static int setup_in(int rootfd, int devfd, const struct berth_linux *lx, bool de
 			return -1;
 	if (!dev_is_tmpfs)
 		return 0;
-	if (replace_symlink(rootfd, devfd, "pts/ptmx", "/dev/ptmx", err) < 0)
+	if (dev_symlink(rootfd, devfd, "pts/ptmx", "/dev/ptmx", true, err) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(dev_symlinks) / sizeof(dev_symlinks[0]); i++)
-		if (link_in_dev(rootfd, devfd, dev_symlinks[i].target, dev_symlinks[i].path, err) <
-		    0)
+		if (dev_symlink(rootfd, devfd, dev_symlinks[i].target, dev_symlinks[i].path, false,
+				err) < 0)
 			return -1;
 	/* /dev/core only where the kernel has /proc/kcore, as runc */
 	if (access("/proc/kcore", F_OK) == 0 &&
-	    link_in_dev(rootfd, devfd, "/proc/kcore", "/dev/core", err) < 0)
+	    dev_symlink(rootfd, devfd, "/proc/kcore", "/dev/core", false, err) < 0)
 		return -1;
 	return 0;
 }
