@@ -19,8 +19,13 @@ setup_file() {
 }
 
 teardown_file() {
+	local uid
 	for u in $RL_USER $RL_OTHER; do
 		pkill -KILL -u "$u" 2>/dev/null || true
+		# the state root berth makes without XDG_RUNTIME_DIR
+		uid=$(id -u "$u" 2>/dev/null) &&
+			[ "$(stat -c %u "/tmp/berth-$uid" 2>/dev/null)" = "$uid" ] &&
+			rm -rf "/tmp/berth-$uid"
 		id "$u" >/dev/null 2>&1 && userdel -r "$u" >/dev/null 2>&1
 		sed -i "/^$u:/d" /etc/subuid /etc/subgid
 	done
