@@ -407,7 +407,7 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 			return -1;
 		flags &= ~(uint64_t)CLONE_NEWTIME;
 	}
-	struct cgroup_self_join sj = {.n = 0};
+	_cleanup_self_join_ struct cgroup_self_join sj = {.n = 0};
 	if (x->c.cgroup && cgroup_manager_open_self_join(x->c.cgroup, &sj, err) < 0)
 		return -1;
 	cfg.self_join = &sj;

@@ -258,7 +258,7 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	    .preserve_fds = x->o->preserve_fds,
 	    .parent_fds = {x->sync[0], x->c->dir_fd, x->console_sock, x->procfd, cgfd, -1},
 	};
-	struct cgroup_self_join sj = {.n = 0};
+	_cleanup_self_join_ struct cgroup_self_join sj = {.n = 0};
 	sigset_t all;
 
 	if (x->c->cgroup && cgroup_manager_open_self_join(x->c->cgroup, &sj, err) < 0)

@@ -71,6 +71,8 @@ int cgroup_manager_open_self_join(struct cgroup_manager *m, struct cgroup_self_j
 /* In the (single-threaded) child: join, then close the fds. */
 int cgroup_self_join(struct cgroup_self_join *j, struct berth_error *err);
 void cgroup_self_join_close(struct cgroup_self_join *j);
+/* For __attribute__((cleanup)): closes whatever is still open. */
+#define _cleanup_self_join_ __attribute__((cleanup(cgroup_self_join_close)))
 /* Apply new limits to an existing cgroup (berth update). */
 int cgroup_manager_update(struct cgroup_manager *m, const struct berth_resources *r,
 			  struct berth_error *err);
