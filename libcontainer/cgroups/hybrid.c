@@ -116,8 +116,15 @@ static int hybrid_freeze(struct cgroup_manager *m, bool frozen, struct berth_err
 
 static int hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err)
 {
-	if (v2_freezable(m))
-		return cg_is_frozen_v2(m->v2_dir, frozen, err);
+	struct berth_error e;
+
+	/* One read, no access() first: every state/list asks this. */
+	if (m->v2_usable && cg_is_frozen_v2(m->v2_dir, frozen, &e) == 0)
+		return 0;
+	if (m->v2_usable && e.errnum != ENOENT) {
+		*err = e;
+		return -1;
+	}
 	return cg_v1_is_frozen(m, frozen, err);
 }
 
