@@ -26,8 +26,8 @@ struct init_state {
 	struct berth_error err;
 	int procfd;
 	bool parent_gone;		       /* after READY nobody reads sync_fd */
-	bool go_seen;			       /* GO came: we are in every cgroup */
-	bool placed;			       /* ... and the cgroup namespace is made */
+	bool go_seen;			       /* GO came: the parent placed us */
+	bool placed;			       /* ... and our cgroup namespace is made */
 	char state_json[SYNC_PAYLOAD_MAX + 1]; /* for the hooks run in here */
 };
 
@@ -60,7 +60,7 @@ static int wait_placed(void *arg, struct berth_error *err)
 	if (!st->go_seen && expect(st, SYNC_GO, &go, err) < 0)
 		return -1;
 	st->go_seen = st->placed = true;
-	/* rooted at the cgroup the parent just put us in */
+	/* rooted at the cgroups we are in now, in every hierarchy */
 	if (st->cfg->unshare_cgroupns && unshare(CLONE_NEWCGROUP) < 0)
 		return berr_sys(err, errno, "unshare the cgroup namespace");
 	return 0;
