@@ -276,6 +276,7 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 			x->notify_sock = seccomp_notify_connect(&x->spec->linux_.seccomp, err);
 			if (x->notify_sock < 0)
 				return -1;
+			jc.parent_fds[5] = x->notify_sock; /* never the child's */
 		}
 		if (ns_join_pidfd(x->init_pidfd, x->c->pid, flags, err) < 0)
 			return berr_prefix(err, "join container %s", x->o->id);
