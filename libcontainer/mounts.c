@@ -2,8 +2,8 @@
  * make the filesystem (fsopen) or clone the bind source (open_tree) as a
  * detached mount, apply tmpcopyup and the attributes to it by its fd, attach
  * it on the checked destination fd, then set propagation by the same fd.
- * cgroup mounts are their own section below (they show the container's own
- * cgroups; the host mount table is read once for all hierarchies). */
+ * cgroup mounts (mount_cgroup.c), tmpcopyup (mount_tmpcopyup.c) and the
+ * user namespace of idmapped mounts (mount_idmap.c) have files of their own. */
 #include "mounts.h"
 
 #include <dirent.h>
@@ -11,25 +11,17 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/magic.h>
-#include <sched.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/statvfs.h>
-#include <sys/sysmacros.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "log.h"
-#include "mount_options.h"
+#include "mounts_internal.h"
 #include "mountinfo.h"
 #include "newmount.h"
-#include "procfs.h"
 #include "safepath.h"
 
 #define MS_PROPAGATION (MS_SHARED | MS_SLAVE | MS_PRIVATE | MS_UNBINDABLE)
@@ -66,7 +58,7 @@ static bool path_has_prefix(const char *path, const char *dir)
 
 /* ---- MS_* flags to mount_setattr attributes ---- */
 
-static void flags_to_attr(unsigned long set, unsigned long clear, struct mount_attr *a)
+void mounts_flags_to_attr(unsigned long set, unsigned long clear, struct mount_attr *a)
 {
 	static const struct {
 		unsigned long ms;
@@ -93,7 +85,7 @@ static void flags_to_attr(unsigned long set, unsigned long clear, struct mount_a
 	}
 }
 
-static bool attr_empty(const struct mount_attr *a)
+bool mounts_attr_empty(const struct mount_attr *a)
 {
 	return !a->attr_set && !a->attr_clr && !a->propagation;
 }
@@ -132,11 +124,11 @@ int mounts_bind_fd(int srcfd, int dstfd, bool recursive, const struct mount_attr
 	tree = open_tree(srcfd, "", flags);
 	if (tree < 0)
 		return berr_sys(err, errno, "clone the bind source");
-	if (attr_rec && !attr_empty(attr_rec) &&
+	if (attr_rec && !mounts_attr_empty(attr_rec) &&
 	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, (struct mount_attr *)attr_rec,
 			  sizeof(*attr_rec)) < 0)
 		return berr_sys(err, errno, "set recursive mount attributes");
-	if (attr && !attr_empty(attr) &&
+	if (attr && !mounts_attr_empty(attr) &&
 	    mount_setattr(tree, "", AT_EMPTY_PATH, (struct mount_attr *)attr, sizeof(*attr)) < 0)
 		return berr_sys(err, errno, "set mount attributes");
 	if (move_mount(tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -158,7 +150,7 @@ int mounts_tmpfs_fd(int dstfd, uint64_t attrs, const char *data, struct berth_er
 	return steal_fd(&mnt);
 }
 
-static int set_propagation(int mntfd, const struct mount_opts *o, struct berth_error *err)
+int mounts_set_propagation(int mntfd, const struct mount_opts *o, struct berth_error *err)
 {
 	for (size_t i = 0; i < o->n_propagation; i++) {
 		unsigned long p = o->propagation[i];
@@ -166,228 +158,6 @@ static int set_propagation(int mntfd, const struct mount_opts *o, struct berth_e
 		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), &a,
 				  sizeof(a)) < 0)
 			return berr_sys(err, errno, "set mount propagation");
-	}
-	return 0;
-}
-
-/* ---- idmapped mounts ---- */
-
-/* A user namespace holding the mount's uidMappings/gidMappings: a child
- * unshares CLONE_NEWUSER and waits, its maps are written through procfs, its
- * ns/user opened, and it is reaped. */
-static int idmap_userns(const struct berth_mount *m, struct berth_error *err)
-{
-	int ready[2], release[2];
-	char buf[4096], rel[64], c;
-	pid_t pid;
-	int nsfd = -1, procfd = -1, piddir = -1;
-
-	if (!m->n_uid_mappings || !m->n_gid_mappings)
-		return berr_set(err, "idmap needs uidMappings and gidMappings");
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return berr_sys(err, errno, "pipe");
-	if (pipe2(release, O_CLOEXEC) < 0) {
-		close(ready[0]);
-		close(ready[1]);
-		return berr_sys(err, errno, "pipe");
-	}
-	pid = fork();
-	if (pid < 0) {
-		berr_sys(err, errno, "fork");
-		close(release[1]);
-		goto close_rest;
-	}
-	if (pid == 0) {
-		close(ready[0]);
-		close(release[1]);
-		/* report "y<pid>": the pid as /proc names it, which differs from
-		 * fork()'s when we are in a new pid namespace and /proc is the host's */
-		char msg[32] = "n";
-		ssize_t l = -1;
-		if (unshare(CLONE_NEWUSER) == 0) {
-			l = readlink("/proc/self", msg + 1, sizeof(msg) - 2);
-			msg[0] = 'y';
-		}
-		msg[l > 0 ? l + 1 : 1] = '\0';
-		if (write(ready[1], msg, strlen(msg)) < 0)
-			_exit(1);
-		/* wait until the parent is done (it closes its end) */
-		while (read(release[0], &c, 1) < 0 && errno == EINTR)
-			;
-		_exit(0);
-	}
-	close(ready[1]);
-	ready[1] = -1;
-	close(release[0]);
-	release[0] = -1;
-
-	char msg[32];
-	ssize_t l = read(ready[0], msg, sizeof(msg) - 1);
-	if (l < 2 || msg[0] != 'y') {
-		berr_set(err, "the idmap helper could not unshare a user namespace");
-		goto out;
-	}
-	msg[l] = '\0';
-	const char *procpid = msg + 1;
-	procfd = procfs_open(err);
-	if (procfd < 0)
-		goto out;
-	for (int pass = 0; pass < 2; pass++) {
-		const struct berth_id_mapping *map = pass ? m->gid_mappings : m->uid_mappings;
-		size_t n = pass ? m->n_gid_mappings : m->n_uid_mappings;
-		size_t off = 0;
-		for (size_t i = 0; i < n && off < sizeof(buf); i++)
-			off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%u %u %u\n",
-						map[i].container_id, map[i].host_id, map[i].size);
-		if (off >= sizeof(buf)) {
-			berr_set(err, "mappings too long");
-			goto out;
-		}
-		snprintf(rel, sizeof(rel), "%s/%s", procpid, pass ? "gid_map" : "uid_map");
-		if (procfs_write(procfd, rel, buf, err) < 0)
-			goto out;
-	}
-	/* ns/user is a magic link: open it from the checked <pid> directory */
-	snprintf(rel, sizeof(rel), "%s", procpid);
-	piddir = procfs_openat(procfd, rel, O_PATH | O_DIRECTORY, err);
-	if (piddir < 0)
-		goto out;
-	nsfd = openat(piddir, "ns/user", O_RDONLY | O_CLOEXEC);
-	if (nsfd < 0) {
-		berr_sys(err, errno, "open the idmap user namespace");
-		goto out;
-	}
-	struct statfs sfs;
-	if (fstatfs(nsfd, &sfs) < 0 || sfs.f_type != NSFS_MAGIC) {
-		close(nsfd);
-		nsfd = -1;
-		berr_set(err, "ns/user is not an nsfs file");
-	}
-out:
-	if (piddir >= 0)
-		close(piddir);
-	if (procfd >= 0)
-		close(procfd);
-	close(release[1]);
-	while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-		;
-close_rest:
-	if (ready[0] >= 0)
-		close(ready[0]);
-	if (ready[1] >= 0)
-		close(ready[1]);
-	if (release[0] >= 0)
-		close(release[0]);
-	return nsfd;
-}
-
-/* ---- tmpcopyup ---- */
-
-static int copy_data(int from, int to)
-{
-	for (;;) {
-		ssize_t n = sendfile(to, from, NULL, 1 << 20);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		if (n == 0)
-			return 0;
-	}
-}
-
-/* Copy the directory tree `src` into `dst` (both directory fds), keeping
- * types, modes and owners. Names are created with *at() on dst only. */
-static int copy_tree(int src, int dst, int depth)
-{
-	_cleanup_close_ int rd = openat(src, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
-	struct dirent *de;
-	int rc = 0;
-
-	if (rd < 0 || depth > 64)
-		return -1;
-	d = fdopendir(rd);
-	if (!d)
-		return -1;
-	rd = -1;
-	while (rc == 0 && (de = readdir(d))) {
-		const char *n = de->d_name;
-		struct stat st;
-		if (strcmp(n, ".") == 0 || strcmp(n, "..") == 0)
-			continue;
-		if (fstatat(dirfd(d), n, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-			rc = -1;
-			break;
-		}
-		if (S_ISDIR(st.st_mode)) {
-			if (mkdirat(dst, n, st.st_mode & 07777) < 0 && errno != EEXIST) {
-				rc = -1;
-				break;
-			}
-			_cleanup_close_ int s =
-			    openat(dirfd(d), n, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int t =
-			    openat(dst, n, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (s < 0 || t < 0 || copy_tree(s, t, depth + 1) < 0)
-				rc = -1;
-		} else if (S_ISREG(st.st_mode)) {
-			_cleanup_close_ int s =
-			    openat(dirfd(d), n, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-			_cleanup_close_ int t =
-			    openat(dst, n, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				   st.st_mode & 07777);
-			if (s < 0 || t < 0 || copy_data(s, t) < 0)
-				rc = -1;
-		} else if (S_ISLNK(st.st_mode)) {
-			char target[PATH_MAX];
-			ssize_t l = readlinkat(dirfd(d), n, target, sizeof(target) - 1);
-			if (l < 0) {
-				rc = -1;
-				break;
-			}
-			target[l] = '\0';
-			if (symlinkat(target, dst, n) < 0)
-				rc = -1;
-		} else if (mknodat(dst, n, st.st_mode, st.st_rdev) < 0) {
-			rc = -1;
-		}
-		if (rc == 0 && fchownat(dst, n, st.st_uid, st.st_gid, AT_SYMLINK_NOFOLLOW) < 0 &&
-		    errno != EINVAL && errno != EPERM)
-			rc = -1;
-		if (rc == 0 && !S_ISLNK(st.st_mode) && fchmodat(dst, n, st.st_mode & 07777, 0) < 0)
-			rc = -1;
-	}
-	closedir(d);
-	return rc;
-}
-
-/* An explicit mode= option is what the engine asked for (podman's
- * --tmpfs /x:mode=1770): it wins over the covered directory's mode. */
-static bool has_mode_option(const char *data)
-{
-	for (const char *p = data; p && *p;) {
-		if (strncmp(p, "mode=", 5) == 0)
-			return true;
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return false;
-}
-
-static int tmpcopyup(int lowerfd, int mntfd, const char *data, struct berth_error *err)
-{
-	struct stat st;
-
-	if (copy_tree(lowerfd, mntfd, 0) < 0)
-		return berr_sys(err, errno, "tmpcopyup");
-	/* the tmpfs root takes the mode and owner of the directory it covers */
-	if (!has_mode_option(data) && fstat(lowerfd, &st) == 0) {
-		_cleanup_close_ int rd = openat(mntfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (rd < 0 || fchmod(rd, st.st_mode & 07777) < 0 ||
-		    (fchown(rd, st.st_uid, st.st_gid) < 0 && errno != EPERM && errno != EINVAL))
-			return berr_sys(err, errno, "tmpcopyup: set the root's mode");
 	}
 	return 0;
 }
@@ -466,7 +236,7 @@ static int copy_symlink(int rootfd, int srcfd, const char *dest, struct berth_er
 	return 0;
 }
 
-static int open_dest(const struct mounts_ctx *ctx, const char *dest, bool is_dir, bool nofollow,
+int mounts_open_dest(const struct mounts_ctx *ctx, const char *dest, bool is_dir, bool nofollow,
 		     struct berth_error *err)
 {
 	_cleanup_close_ int fd = safepath_mkdir_p(ctx->rootfd, dest, 0755, !is_dir, err);
@@ -513,18 +283,18 @@ static int do_bind(const struct mounts_ctx *ctx, const struct berth_mount *m,
 	if (S_ISLNK(st.st_mode) && (o->extensions & MOPT_EXT_COPY_SYMLINK))
 		return copy_symlink(ctx->rootfd, src, m->destination, err);
 
-	dst = open_dest(ctx, m->destination, S_ISDIR(st.st_mode),
-			o->extensions & MOPT_EXT_DST_NOFOLLOW, err);
+	dst = mounts_open_dest(ctx, m->destination, S_ISDIR(st.st_mode),
+			       o->extensions & MOPT_EXT_DST_NOFOLLOW, err);
 	if (dst < 0)
 		return -1;
 	if (check_proc_dest(dst, m->destination, NULL, err) < 0)
 		return -1;
 
-	flags_to_attr(o->flags, o->clear, &attr);
+	mounts_flags_to_attr(o->flags, o->clear, &attr);
 	if (ctx->in_userns)
 		keep_locked_flags(src, &attr);
 	if (o->extensions & (MOPT_EXT_IDMAP | MOPT_EXT_RIDMAP)) {
-		userns = idmap_userns(m, err);
+		userns = mounts_idmap_userns(m, err);
 		if (userns < 0)
 			return berr_prefix(err, "idmap");
 		struct mount_attr *target = (o->extensions & MOPT_EXT_RIDMAP) ? &attr_rec : &attr;
@@ -534,253 +304,7 @@ static int do_bind(const struct mounts_ctx *ctx, const struct berth_mount *m,
 	tree = mounts_bind_fd(src, dst, o->flags & MS_REC, &attr, &attr_rec, err);
 	if (tree < 0)
 		return -1;
-	return set_propagation(tree, o, err);
-}
-
-/* ---- cgroup ---- */
-
-struct cg_line {
-	char *ctrls; /* "cpu,cpuacct", "name=systemd", "" for the unified hierarchy */
-	char *path;
-};
-
-/* True when every controller of `ctrls` ("cpu,cpuacct") is in the
- * superblock options of a cgroup v1 mount ("rw,cpu,cpuacct"). */
-static bool has_controllers(const char *super, const char *ctrls)
-{
-	size_t sl = strlen(super);
-
-	for (const char *c = ctrls; *c;) {
-		size_t cl = strcspn(c, ",");
-		bool found = false;
-		for (const char *p = super; p < super + sl && !found;) {
-			size_t pl = strcspn(p, ",");
-			found = pl == cl && strncmp(p, c, cl) == 0;
-			p += pl + (p[pl] == ',');
-		}
-		if (!found)
-			return false;
-		c += cl + (c[cl] == ',');
-	}
-	return true;
-}
-
-/* The host mount of a hierarchy ("" is the unified one), from the mount
- * table read once for the whole cgroup mount. */
-static const struct mountinfo_entry *find_cgroup_mount(const struct mountinfo *mi,
-						       const char *ctrls)
-{
-	bool v2 = ctrls[0] == '\0';
-
-	for (size_t i = 0; i < mi->n; i++) {
-		const struct mountinfo_entry *e = &mi->entries[i];
-		if (strcmp(e->fstype, v2 ? "cgroup2" : "cgroup") != 0)
-			continue;
-		if (v2 || has_controllers(e->super_opts, ctrls))
-			return e;
-	}
-	return NULL;
-}
-
-static int read_cgroup_lines(struct cg_line **out, size_t *n, struct berth_error *err)
-{
-	char buf[8192];
-	struct cg_line *lines = NULL;
-	size_t count = 0;
-
-	if (procfs_read(-1, "self/cgroup", buf, sizeof(buf), err) < 0)
-		return -1;
-	for (char *save = NULL, *l = strtok_r(buf, "\n", &save); l;
-	     l = strtok_r(NULL, "\n", &save)) {
-		char *c1 = strchr(l, ':');
-		char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-		if (!c2)
-			continue;
-		*c2 = '\0';
-		struct cg_line *nl = realloc(lines, (count + 1) * sizeof(*nl));
-		if (!nl)
-			break;
-		lines = nl;
-		lines[count].ctrls = strdup(c1 + 1);
-		lines[count].path = strdup(c2 + 1);
-		count++;
-	}
-	*out = lines;
-	*n = count;
-	return 0;
-}
-
-static void free_cgroup_lines(struct cg_line *l, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		free(l[i].ctrls);
-		free(l[i].path);
-	}
-	free(l);
-}
-
-/* The host path of the container's own cgroup directory in one hierarchy. */
-static int own_cgroup_path(const struct mountinfo *mi, const char *ctrls, const char *path,
-			   char *host, size_t size, struct berth_error *err)
-{
-	const struct mountinfo_entry *hm = find_cgroup_mount(mi, ctrls);
-
-	if (!hm)
-		return berr_sys(err, ENOENT, "find the host mount of cgroup \"%s\"", ctrls);
-	/* a host mount showing a sub-tree (root != "/") holds paths below it */
-	const char *rel = path;
-	size_t rl = strlen(hm->root);
-	if (strcmp(hm->root, "/") != 0 && strncmp(path, hm->root, rl) == 0)
-		rel = path + rl;
-	snprintf(host, size, "%s/%s", hm->mountpoint, rel);
-	return 0;
-}
-
-/* Bind the container's own cgroup directory of one hierarchy. */
-static int bind_own_cgroup(const struct mountinfo *mi, const char *ctrls, const char *path,
-			   int dstfd, const struct mount_attr *attr, struct berth_error *err)
-{
-	char host[PATH_MAX * 2];
-
-	if (own_cgroup_path(mi, ctrls, path, host, sizeof(host), err) < 0)
-		return -1;
-	_cleanup_close_ int src = open(host, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (src < 0)
-		return berr_sys(err, errno, "open %s", host);
-	_cleanup_close_ int tree = mounts_bind_fd(src, dstfd, false, attr, NULL, err);
-	return tree < 0 ? -1 : 0;
-}
-
-/* Bind it on `name` in our own fresh tmpfs `tmp`: nothing else can have
- * touched that directory, so no checked fd is needed for the target. The
- * attributes come later, once, for the whole tmpfs. */
-static int bind_own_cgroup_at(const struct mountinfo *mi, const char *ctrls, const char *path,
-			      int tmp, const char *name, struct berth_error *err)
-{
-	char host[PATH_MAX * 2];
-
-	if (own_cgroup_path(mi, ctrls, path, host, sizeof(host), err) < 0)
-		return -1;
-	_cleanup_close_ int tree = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0)
-		return berr_sys(err, errno, "clone %s", host);
-	if (move_mount(tree, "", tmp, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return berr_sys(err, errno, "attach %s", host);
-	return 0;
-}
-
-static int mount_cgroup_v2(const struct mounts_ctx *ctx, const struct mountinfo *mi, int dst,
-			   const struct mount_opts *o, const char *path, struct berth_error *err)
-{
-	char fdp[SAFEPATH_FDPATH_MAX];
-	struct mount_attr attr;
-
-	if (ctx->cgroupns) {
-		if (mount("cgroup2", safepath_fdpath(dst, fdp), "cgroup2",
-			  o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT), NULL) == 0)
-			return 0;
-		if (errno != EPERM && errno != EBUSY)
-			return berr_sys(err, errno, "mount cgroup2");
-		log_debug("mount cgroup2: %s; binding the container's cgroup instead",
-			  strerror(errno));
-	}
-	flags_to_attr(o->flags, o->clear, &attr);
-	return bind_own_cgroup(mi, "", path, dst, &attr, err);
-}
-
-/* v1 / hybrid: a tmpfs with one directory per hierarchy, as runc lays it out. */
-static int mount_cgroup_v1(const struct mounts_ctx *ctx, const struct mountinfo *mi, int dst,
-			   const struct mount_opts *o, struct cg_line *lines, size_t n,
-			   struct berth_error *err)
-{
-	struct mount_attr attr;
-	char fdp[SAFEPATH_FDPATH_MAX];
-
-	flags_to_attr(o->flags, o->clear, &attr);
-	/* writable while the hierarchies are added; read-only at the end */
-	_cleanup_close_ int tmp = mounts_tmpfs_fd(
-	    dst, attr.attr_set & (MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC),
-	    "mode=755", err);
-	if (tmp < 0)
-		return -1;
-	unsigned long fsflags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	for (size_t i = 0; i < n; i++) {
-		const char *ctrls = lines[i].ctrls;
-		const struct mountinfo_entry *hm = find_cgroup_mount(mi, ctrls);
-		if (!hm)
-			continue; /* a hierarchy the host does not mount */
-		const char *mp = hm->mountpoint;
-		const char *name = strrchr(mp, '/') ? strrchr(mp, '/') + 1 : mp;
-		if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			continue;
-		if (mkdirat(tmp, name, 0755) < 0 && errno != EEXIST)
-			return berr_sys(err, errno, "mkdir cgroup %s", name);
-		if (!ctx->cgroupns) {
-			if (bind_own_cgroup_at(mi, ctrls, lines[i].path, tmp, name, err) < 0)
-				return -1;
-		} else {
-			bool v2 = ctrls[0] == '\0';
-			_cleanup_close_ int sub =
-			    openat(tmp, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub < 0)
-				return berr_sys(err, errno, "open cgroup %s", name);
-			if (mount(v2 ? "cgroup2" : "cgroup", safepath_fdpath(sub, fdp),
-				  v2 ? "cgroup2" : "cgroup", fsflags, v2 ? NULL : ctrls) < 0)
-				return berr_sys(err, errno, "mount cgroup %s", name);
-		}
-		/* co-mounted controllers are reachable by each name, as on the host */
-		if (strchr(name, ',')) {
-			_cleanup_free_ char *dup = strdup(name);
-			char *save = NULL;
-			for (char *c = dup ? strtok_r(dup, ",", &save) : NULL; c;
-			     c = strtok_r(NULL, ",", &save))
-				if (symlinkat(name, tmp, c) < 0 && errno != EEXIST)
-					return berr_sys(err, errno, "symlink cgroup %s", c);
-		}
-	}
-	/* One call for the tmpfs and every bind below it (the cgroupns mounts
-	 * got theirs from mount(2)): read-only, nosuid, ... as asked. */
-	if (!attr_empty(&attr) &&
-	    mount_setattr(tmp, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0)
-		return berr_sys(err, errno, "set the cgroup mounts' attributes");
-	return set_propagation(tmp, o, err);
-}
-
-static int do_cgroup(const struct mounts_ctx *ctx, const struct berth_mount *m,
-		     const struct mount_opts *o, struct berth_error *err)
-{
-	struct statfs sfs;
-	struct cg_line *lines = NULL;
-	struct mountinfo mi;
-	size_t n = 0;
-	int rc;
-
-	if (ctx->before_cgroup && ctx->before_cgroup(ctx->before_cgroup_arg, err) < 0)
-		return -1;
-	_cleanup_close_ int dst = open_dest(ctx, m->destination, true, false, err);
-	if (dst < 0)
-		return -1;
-	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		return berr_sys(err, errno, "statfs /sys/fs/cgroup");
-	if (read_cgroup_lines(&lines, &n, err) < 0)
-		return -1;
-	/* one read of the mount table for every hierarchy */
-	if (mountinfo_read(&mi, err) < 0) {
-		free_cgroup_lines(lines, n);
-		return -1;
-	}
-	if (sfs.f_type == CGROUP2_SUPER_MAGIC) {
-		const char *path = "/";
-		for (size_t i = 0; i < n; i++)
-			if (lines[i].ctrls[0] == '\0')
-				path = lines[i].path;
-		rc = mount_cgroup_v2(ctx, &mi, dst, o, path, err);
-	} else {
-		rc = mount_cgroup_v1(ctx, &mi, dst, o, lines, n, err);
-	}
-	mountinfo_free(&mi);
-	free_cgroup_lines(lines, n);
-	return rc;
+	return mounts_set_propagation(tree, o, err);
 }
 
 /* ---- other filesystems ---- */
@@ -811,14 +335,15 @@ static int prepare_new_mount(int lowerfd, int mnt, const struct mount_opts *o, b
 {
 	struct mount_attr rec = {.attr_set = o->attr_set, .attr_clr = o->attr_clr};
 
-	if ((o->extensions & MOPT_EXT_TMPCOPYUP) && tmpcopyup(lowerfd, mnt, o->data, err) < 0)
+	if ((o->extensions & MOPT_EXT_TMPCOPYUP) &&
+	    mounts_tmpcopyup(lowerfd, mnt, o->data, err) < 0)
 		return -1;
 	if (ro_after_copy) {
 		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
 		if (mount_setattr(mnt, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
 			return berr_sys(err, errno, "make the mount read-only");
 	}
-	if (!attr_empty(&rec) &&
+	if (!mounts_attr_empty(&rec) &&
 	    mount_setattr(mnt, "", AT_EMPTY_PATH | AT_RECURSIVE, &rec, sizeof(rec)) < 0)
 		return berr_sys(err, errno, "set recursive mount attributes");
 	return 0;
@@ -895,7 +420,7 @@ static int fixup_mount2(int dst, int dst_mnt, const struct mountinfo *before,
 
 	if (mnt < 0 || prepare_new_mount(dst, mnt, o, ro_after_copy, err) < 0)
 		return -1;
-	return set_propagation(mnt, o, err);
+	return mounts_set_propagation(mnt, o, err);
 }
 
 /* mount(2) on the checked fd, for flags fsconfig has no name for and where
@@ -935,7 +460,7 @@ static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
 	bool labelled = !strict && !type_is(m->type, "mqueue");
 	const char *label = labelled ? ctx->mount_label : NULL;
 	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	_cleanup_close_ int dst = open_dest(ctx, m->destination, true, strict, err);
+	_cleanup_close_ int dst = mounts_open_dest(ctx, m->destination, true, strict, err);
 
 	if (dst < 0)
 		return -1;
@@ -960,7 +485,7 @@ static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
 		return berr_sys(err, errno, "attach the %s mount", m->type);
 	/* after attaching: move_mount gives a mount under a shared parent the
 	 * parent's propagation, which would undo "private" set before */
-	return set_propagation(mnt, o, err);
+	return mounts_set_propagation(mnt, o, err);
 }
 
 int mounts_apply(const struct mounts_ctx *ctx, const struct berth_mount *m, size_t index,
@@ -978,7 +503,7 @@ int mounts_apply(const struct mounts_ctx *ctx, const struct berth_mount *m, size
 	else if (!m->type || !*m->type)
 		rc = berr_set(err, "no type and no bind option");
 	else if (type_is(m->type, "cgroup") || type_is(m->type, "cgroup2"))
-		rc = do_cgroup(ctx, m, &o, err);
+		rc = mounts_cgroup(ctx, m, &o, err);
 	else
 		rc = do_fs(ctx, m, &o, err);
 	mount_opts_free(&o);
