@@ -65,10 +65,11 @@ void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro)
 	ro->cgroup_manager = g->cgroup_manager;
 	ro->systemd_cgroup = g->systemd_cgroup;
 	ro->argv = g->self_argv;
+	ro->nested_userns = userns_is_nested(); /* read once per command */
 	if (g->rootless && strcmp(g->rootless, "auto") != 0)
 		ro->rootless = strcmp(g->rootless, "true") == 0;
 	else
-		ro->rootless = geteuid() != 0 || userns_is_nested();
+		ro->rootless = geteuid() != 0 || ro->nested_userns;
 }
 
 int cli_parse_uint(const char *s, int *out)

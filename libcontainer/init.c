@@ -19,7 +19,6 @@
 #include "procfs.h"
 #include "rootfs.h"
 #include "sync.h"
-#include "userns.h"
 
 struct init_state {
 	const struct init_config *cfg;
@@ -241,7 +240,7 @@ static int init_steps(struct init_state *st)
 	    .no_pivot = cfg->no_pivot,
 	    /* Also when berth itself runs in one (rootless podman's): no mknod. */
 	    .in_userns = cfg->new_userns || (berth_spec_namespace(spec, BERTH_NS_USER) != NULL) ||
-			 userns_is_nested(),
+			 cfg->nested_userns,
 	    .console_fd = -1,
 	    .before_pivot = before_pivot,
 	    .before_pivot_arg = st,

@@ -23,6 +23,7 @@ struct init_config {
 	const struct caps_sets *caps;	      /* NULL: no process.capabilities */
 	const struct seccomp_filter *seccomp; /* NULL: no filter */
 	bool new_userns;
+	bool nested_userns; /* berth runs in a user namespace itself: no mknod either */
 	/* v1 hierarchies can't place a child at birth: a cgroup namespace made
 	 * by clone3 would be rooted at the parent's v1 cgroups, so the init
 	 * unshares it once the parent has moved it (as runc does). */

@@ -370,6 +370,7 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	    .caps = x->have_caps ? &x->caps : NULL,
 	    .seccomp = x->seccomp,
 	    .new_userns = new_userns,
+	    .nested_userns = x->ro->nested_userns,
 	    .host_procfd = x->procfd,
 	    .parent_fds = {x->sync[0], x->c.dir_fd, x->console_sock,
 			   cgroup_manager_clone_fd(x->c.cgroup), -1, -1},

@@ -28,7 +28,6 @@
 #include "libcontainer/procfs.h"
 #include "libcontainer/seccomp_filter.h"
 #include "libcontainer/sync.h"
-#include "libcontainer/userns.h"
 
 struct exec_ctx {
 	const struct runtime_opts *ro;
@@ -266,7 +265,7 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	jc.self_join = &sj;
 	/* The child is born inside every namespace of the container, so nothing
 	 * in there ever sees it with the host's root or namespaces. */
-	if (((flags & CLONE_NEWUSER) && geteuid() != 0) || userns_is_nested()) {
+	if (((flags & CLONE_NEWUSER) && geteuid() != 0) || x->ro->nested_userns) {
 		/* Rootless: only from inside the container's user namespace may we
 		 * join the rest, and there is no way back: this process only waits.
 		 * Root of a nested user namespace (rootless podman's) can enter the

@@ -15,7 +15,8 @@ struct runtime_opts {
 	const char *cgroup_manager; /* --cgroup-manager */
 	bool systemd_cgroup;
 	bool rootless;
-	char **argv; /* berth's own argv, to re-execute from a sealed copy */
+	bool nested_userns; /* berth itself runs in a user namespace (rootless podman's) */
+	char **argv;	    /* berth's own argv, to re-execute from a sealed copy */
 };
 
 struct create_opts {

@@ -23,8 +23,7 @@ static int hybrid_destroy(struct cgroup_manager *m, struct berth_error *err)
 
 	/* kill through the unified cgroup first: cgroup.kill reaches everything
 	 * born there, then the v1 pass catches anything that only joined v1 */
-	if (m->v2_usable && cg_exists(m->v2_dir, "cgroup.procs") &&
-	    cg_kill_dir(m->v2_dir, SIGKILL, true, &e) < 0)
+	if (m->v2_usable && cg_kill_dir(m->v2_dir, SIGKILL, true, &e) < 0)
 		log_debug("kill leftovers in %s: %s", m->v2_dir, e.msg);
 	if (cg_v1_destroy(m, err) < 0)
 		ret = -1;

@@ -92,7 +92,7 @@ int cg_v1_destroy(struct cgroup_manager *m, struct berth_error *err)
 	struct berth_error e;
 	int ret = 0;
 
-	if (pdir && cg_exists(pdir, "cgroup.procs")) {
+	if (pdir) {
 		struct cg_hier *fz = cg_v1_hier(m, "freezer");
 
 		if (cg_kill_dir(fz ? fz->dir : pdir, SIGKILL, false, &e) < 0)
@@ -103,7 +103,7 @@ int cg_v1_destroy(struct cgroup_manager *m, struct berth_error *err)
 
 		if (h->n_created)
 			cg_remove_created(&h->created, &h->n_created);
-		if (cg_exists(h->dir, "") && cg_rmdir_tree(h->dir, ret < 0 ? &e : err) < 0)
+		if (cg_rmdir_tree(h->dir, ret < 0 ? &e : err) < 0)
 			ret = -1;
 	}
 	return ret;

@@ -93,18 +93,15 @@ int cg_v2_destroy(struct cgroup_manager *m, struct berth_error *err)
 
 	if (!m->v2_dir)
 		return 0;
-	if (cg_exists(m->v2_dir, "cgroup.procs") && cg_kill_dir(m->v2_dir, SIGKILL, true, &e) < 0)
+	if (cg_kill_dir(m->v2_dir, SIGKILL, true, &e) < 0)
 		log_debug("kill leftovers in %s: %s", m->v2_dir, e.msg);
 	if (m->v2_fd >= 0) {
 		close(m->v2_fd);
 		m->v2_fd = -1;
 	}
-	if (m->n_v2_created) {
+	if (m->n_v2_created)
 		cg_remove_created(&m->v2_created, &m->n_v2_created);
-		if (!cg_exists(m->v2_dir, ""))
-			return 0;
-	}
-	return cg_rmdir_tree(m->v2_dir, err);
+	return cg_rmdir_tree(m->v2_dir, err); /* gone already: fine */
 }
 
 static int v2_create(struct cgroup_manager *m, const struct berth_resources *r,
