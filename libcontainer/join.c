@@ -30,14 +30,13 @@ static int setup_terminal(const struct join_config *cfg, struct berth_error *err
 
 static int join_steps(const struct join_config *cfg, struct berth_error *err)
 {
-	struct sync_msg msg;
 	char exec_buf[4096];
 
 	/* Into the container's v1 cgroups by ourselves (no grace period),
 	 * then wait until the parent has done the rest (oom_score_adj). */
 	if (cfg->self_join && cgroup_self_join(cfg->self_join, err) < 0)
 		return -1;
-	if (sync_expect(cfg->sync_fd, SYNC_GO, &msg, err) < 0)
+	if (sync_wait_go(cfg->sync_fd, err) < 0)
 		return -1;
 	if (ns_join_pidfd(cfg->init_pidfd, cfg->init_pid, cfg->ns_flags, err) < 0)
 		return -1;

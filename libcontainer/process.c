@@ -33,7 +33,6 @@ static int join_session_keyring(const char *name, struct berth_error *err)
 static int install_seccomp(const struct process_ctx *ctx, struct berth_error *err)
 {
 	int notify_fd = -1;
-	struct sync_msg msg;
 
 	if (!ctx->seccomp)
 		return 0;
@@ -42,11 +41,9 @@ static int install_seccomp(const struct process_ctx *ctx, struct berth_error *er
 	if (notify_fd < 0)
 		return 0;
 	/* The parent forwards the notify fd to linux.seccomp.listenerPath. */
-	int rc = sync_send(ctx->sync_fd, SYNC_SECCOMP_FD, 0, NULL, 0, notify_fd, err);
+	int rc = sync_wait_seccomp_done(ctx->sync_fd, notify_fd, err);
 	close(notify_fd);
-	if (rc < 0 || sync_expect(ctx->sync_fd, SYNC_SECCOMP_DONE, &msg, err) < 0)
-		return -1;
-	return 0;
+	return rc;
 }
 
 int process_write_oom_score_adj(pid_t pid, const struct berth_process *p, int procfd,

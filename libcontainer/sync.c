@@ -27,7 +27,6 @@ const char *sync_type_name(enum sync_type t)
 	    [SYNC_HOOKS_DONE] = "hooks-done", [SYNC_PTY_MASTER] = "pty-master",
 	    [SYNC_SECCOMP_FD] = "seccomp-fd", [SYNC_SECCOMP_DONE] = "seccomp-done",
 	    [SYNC_READY] = "ready",	      [SYNC_GO] = "go",
-	    [SYNC_CHILD_PID] = "child-pid",
 	};
 	if ((size_t)t < sizeof(names) / sizeof(names[0]) && names[t])
 		return names[t];
@@ -67,6 +66,13 @@ int sync_send(int sock, enum sync_type type, int64_t value, const void *payload,
 	}
 }
 
+static void drop_fd(struct sync_msg *msg)
+{
+	if (msg->fd >= 0)
+		close(msg->fd);
+	msg->fd = -1;
+}
+
 int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err)
 {
 	struct sync_wire hdr;
@@ -94,11 +100,15 @@ int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err)
 	}
 	if (n == 0)
 		return berr_set(err, "sync: peer closed the connection");
-	if ((size_t)n < sizeof(hdr) || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-	    (size_t)n - sizeof(hdr) != hdr.len || hdr.len > SYNC_PAYLOAD_MAX) {
-		if (msg->fd >= 0)
-			close(msg->fd);
-		msg->fd = -1;
+	/* Too short for a header: hdr holds only what arrived, so don't read it. */
+	if ((size_t)n < sizeof(hdr)) {
+		drop_fd(msg);
+		return berr_set(err, "sync: malformed message (%zd bytes, shorter than a header)",
+				n);
+	}
+	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || (size_t)n - sizeof(hdr) != hdr.len ||
+	    hdr.len > SYNC_PAYLOAD_MAX) {
+		drop_fd(msg);
 		return berr_set(err, "sync: malformed message (%zd bytes, header says %u)", n,
 				(unsigned)hdr.len);
 	}
@@ -132,4 +142,20 @@ void sync_send_error(int sock, const struct berth_error *e)
 	size_t len = strnlen(e->msg, sizeof(e->msg));
 
 	sync_send(sock, SYNC_ERROR, e->errnum, e->msg, len, -1, NULL);
+}
+
+int sync_wait_go(int sock, struct berth_error *err)
+{
+	struct sync_msg msg;
+
+	return sync_expect(sock, SYNC_GO, &msg, err);
+}
+
+int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err)
+{
+	struct sync_msg msg;
+
+	if (sync_send(sock, SYNC_SECCOMP_FD, 0, NULL, 0, notify_fd, err) < 0)
+		return -1;
+	return sync_expect(sock, SYNC_SECCOMP_DONE, &msg, err);
 }

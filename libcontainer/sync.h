@@ -4,8 +4,12 @@
  * Each message is one datagram: a fixed header (type, payload length)
  * followed by at most SYNC_PAYLOAD_MAX bytes, optionally carrying one fd.
  * The receiver checks the length it got against the header, never trusting
- * a length field alone (the class of CVE-2021-43784). The wait_* helpers
- * name each step of the protocol, so the sequence reads from the calls. */
+ * a length field alone (the class of CVE-2021-43784). The sync_wait_*
+ * helpers name the child's waits, so its sequence reads from the calls
+ * (the init's own waits in init.c also let an early GO pass).
+ *
+ * No message carries a pid: clone3 gives the parent the child's pid and
+ * pidfd directly, and the init is its child, never a grandchild. */
 #ifndef BERTH_SYNC_H
 #define BERTH_SYNC_H
 
@@ -28,7 +32,6 @@ enum sync_type {
 	SYNC_SECCOMP_DONE,  /* parent -> child: the fd reached the listener */
 	SYNC_READY,	    /* child -> parent: set up, waiting for start (init) */
 	SYNC_GO,	    /* parent -> child: proceed (e.g. exec: cgroup joined) */
-	SYNC_CHILD_PID,	    /* child -> parent: `value` is a pid (double-fork init) */
 };
 
 struct sync_msg {
@@ -53,5 +56,11 @@ int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct bert
 
 /* Child side: report a failure to the parent (best effort) */
 void sync_send_error(int sock, const struct berth_error *e);
+
+/* Child side: wait until the parent has placed us (cgroup, oom_score_adj). */
+int sync_wait_go(int sock, struct berth_error *err);
+/* Child side: hand the seccomp notify fd over and wait until the parent
+ * has passed it on to linux.seccomp.listenerPath. */
+int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err);
 
 #endif
