@@ -17,33 +17,23 @@
 
 #define CAP_BIT(c) ((uint64_t)1 << (c))
 
-static bool well_formed(const char *name)
-{
-	if (strncmp(name, "CAP_", 4) != 0 || name[4] == '\0')
-		return false;
-	return strspn(name + 4, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == strlen(name + 4);
-}
-
-static int parse_set(const char *field, char *const *names, size_t n, int last_cap, uint64_t *out,
-		     struct berth_error *err)
+/* Unknown and malformed names alike are skipped with a warning, as runc
+ * does: a config written for a newer kernel (or by a careless generator)
+ * still runs, with fewer capabilities, never more. */
+static void parse_set(const char *field, char *const *names, size_t n, int last_cap, uint64_t *out)
 {
 	uint64_t bits = 0;
 	for (size_t i = 0; i < n; i++) {
 		int cap;
-		if (!names[i] || !well_formed(names[i]))
-			return berr_set(err,
-					"process.capabilities.%s[%zu]: malformed capability name "
-					"\"%s\" (want CAP_...)",
-					field, i, names[i] ? names[i] : "");
-		if (cap_from_name_checked(names[i], &cap) < 0 || cap > last_cap) {
+		const char *name = names[i] ? names[i] : "";
+		if (cap_from_name_checked(name, &cap) < 0 || cap > last_cap) {
 			log_warn("process.capabilities.%s[%zu]: unknown capability \"%s\" ignored",
-				 field, i, names[i]);
+				 field, i, name);
 			continue;
 		}
 		bits |= CAP_BIT(cap);
 	}
 	*out = bits;
-	return 0;
 }
 
 int caps_parse(const struct berth_capabilities *c, struct caps_sets *out, struct berth_error *err)
@@ -52,13 +42,12 @@ int caps_parse(const struct berth_capabilities *c, struct caps_sets *out, struct
 	if (!c->present)
 		return 0;
 	int last = cap_last_supported();
-	if (parse_set("bounding", c->bounding, c->n_bounding, last, &out->bounding, err) < 0 ||
-	    parse_set("effective", c->effective, c->n_effective, last, &out->effective, err) < 0 ||
-	    parse_set("inheritable", c->inheritable, c->n_inheritable, last, &out->inheritable,
-		      err) < 0 ||
-	    parse_set("permitted", c->permitted, c->n_permitted, last, &out->permitted, err) < 0 ||
-	    parse_set("ambient", c->ambient, c->n_ambient, last, &out->ambient, err) < 0)
-		return -1;
+	(void)err; /* nothing in a name list is fatal (see parse_set) */
+	parse_set("bounding", c->bounding, c->n_bounding, last, &out->bounding);
+	parse_set("effective", c->effective, c->n_effective, last, &out->effective);
+	parse_set("inheritable", c->inheritable, c->n_inheritable, last, &out->inheritable);
+	parse_set("permitted", c->permitted, c->n_permitted, last, &out->permitted);
+	parse_set("ambient", c->ambient, c->n_ambient, last, &out->ambient);
 	uint64_t raisable = out->permitted & out->inheritable;
 	uint64_t lost = out->ambient & ~raisable;
 	for (int cap = 0; lost && cap < 64; cap++) {

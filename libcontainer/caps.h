@@ -7,7 +7,7 @@
  * workload runs with no capabilities), as runc's init does.
  *
  * Never: allocate or call libcap in the child functions (raw prctl/capset
- * only); turn an unknown capability name into an error (the config may come
+ * only); turn an unknown or malformed capability name into an error (the config may come
  * from a newer host: warn and skip, as runc). */
 #ifndef BERTH_CAPS_H
 #define BERTH_CAPS_H
@@ -24,9 +24,9 @@ struct caps_sets {
 };
 
 /* Parent side: names -> bits. Names the running kernel or this table does
- * not know are skipped with log_warn("... unknown capability ..."); a
- * malformed name (not CAP_[A-Z0-9_]+) is an error naming the field
- * ("process.capabilities.bounding[3]: ..."). Ambient capabilities missing
+ * not know, malformed ones ("UNKNOWN_CAP", "cap_kill") included, are
+ * skipped with log_warn("process.capabilities.bounding[3]: unknown
+ * capability ..."), as runc does; never fails today. Ambient capabilities missing
  * from permitted or inheritable are dropped with a warning (the kernel
  * would refuse to raise them). */
 int caps_parse(const struct berth_capabilities *c, struct caps_sets *out, struct berth_error *err);

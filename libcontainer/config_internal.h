@@ -28,7 +28,7 @@ int cfg_id_mappings(json_t *o, const char *path, const char *key, struct berth_i
 		    size_t *n, struct berth_error *err);
 
 /* config_process.c */
-int cfg_parse_process(json_t *o, const char *path, bool require_user, struct berth_process *p,
+int cfg_parse_process(json_t *o, const char *path, struct berth_process *p,
 		      struct berth_error *err);
 
 /* config_linux.c */

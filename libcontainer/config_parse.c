@@ -248,19 +248,6 @@ static int check_freebsd(json_t *doc, struct berth_error *err)
 	return 1;
 }
 
-/* A document is for Linux unless it carries only another platform's section. */
-static bool is_foreign(json_t *doc)
-{
-	static const char *const others[] = {"freebsd", "solaris", "windows", "vm", "zos"};
-
-	if (json_object_get(doc, "linux"))
-		return false;
-	for (size_t i = 0; i < sizeof(others) / sizeof(others[0]); i++)
-		if (json_object_get(doc, others[i]))
-			return true;
-	return false;
-}
-
 static int parse_doc(json_t *doc, struct berth_spec *s, struct berth_error *err)
 {
 	json_t *o;
@@ -280,7 +267,7 @@ static int parse_doc(json_t *doc, struct berth_spec *s, struct berth_error *err)
 	if (rc < 0)
 		return -1;
 	s->has_process = rc > 0;
-	if (rc > 0 && cfg_parse_process(o, "process", !is_foreign(doc), &s->process, err) < 0)
+	if (rc > 0 && cfg_parse_process(o, "process", &s->process, err) < 0)
 		return -1;
 
 	rc = cj_object(doc, "", "linux", CJ_OPT, &o, err);

@@ -18,18 +18,20 @@
 #define NICE_MIN	  (-20)
 #define NICE_MAX	  19
 
-static int parse_user(json_t *p, const char *path, bool required, struct berth_user *u,
-		      struct berth_error *err)
+/* runc reads an absent user (or gid) as 0: so do we, for config.json and
+ * process.json alike. A user object without "uid" stays an error (see
+ * docs/strictness.md): a misspelt key must not silently mean root. */
+static int parse_user(json_t *p, const char *path, struct berth_user *u, struct berth_error *err)
 {
 	char up[CJ_PATH_MAX];
 	json_t *o;
-	int rc = cj_object(p, path, "user", required ? CJ_REQ : CJ_OPT, &o, err);
+	int rc = cj_object(p, path, "user", CJ_OPT, &o, err);
 
 	if (rc <= 0)
 		return rc;
 	cj_path(up, path, "user");
 	if (cj_uint32(o, up, "uid", CJ_REQ, &u->uid, err) < 0 ||
-	    cj_uint32(o, up, "gid", CJ_REQ, &u->gid, err) < 0)
+	    cj_uint32(o, up, "gid", CJ_OPT, &u->gid, err) < 0)
 		return -1;
 	rc = cj_uint32(o, up, "umask", CJ_OPT, &u->umask, err);
 	if (rc < 0)
@@ -201,15 +203,13 @@ static int parse_affinity(json_t *p, const char *path, struct berth_exec_cpu_aff
 	return 1;
 }
 
-int cfg_parse_process(json_t *o, const char *path, bool require_user, struct berth_process *p,
-		      struct berth_error *err)
+int cfg_parse_process(json_t *o, const char *path, struct berth_process *p, struct berth_error *err)
 {
 	int64_t oom;
 	int rc;
 
 	if (cj_bool(o, path, "terminal", CJ_OPT, &p->terminal, err) < 0 ||
-	    parse_console_size(o, path, p, err) < 0 ||
-	    parse_user(o, path, require_user, &p->user, err) < 0 ||
+	    parse_console_size(o, path, p, err) < 0 || parse_user(o, path, &p->user, err) < 0 ||
 	    cj_strv(o, path, "args", CJ_REQ, &p->args, &p->n_args, err) < 0)
 		return -1;
 	if (p->n_args == 0)
@@ -247,7 +247,7 @@ struct berth_process *berth_process_parse(const char *data, size_t len, struct b
 		berr_sys(err, ENOMEM, "parse process");
 		return NULL;
 	}
-	int rc = cfg_parse_process(doc, "", true, p, err);
+	int rc = cfg_parse_process(doc, "", p, err);
 	json_decref(doc);
 	if (rc < 0) {
 		berth_process_free(p);

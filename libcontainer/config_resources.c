@@ -56,6 +56,25 @@ static bool plain_word(const char *s)
 	       strcmp(s, "..") != 0;
 }
 
+/* runc reads only the r, w and m of an access string and ignores any
+ * other letter ("rwx", "RWm"): so do we, rewriting it in place to the
+ * canonical "rwm" order the cgroup files take. A non-empty string left
+ * with none of the three is refused: runc's container fails on it later. */
+static int normalize_access(char *access, const char *ip, struct berth_error *err)
+{
+	char keep[4];
+	size_t n = 0;
+
+	for (const char *c = "rwm"; *c; c++)
+		if (strchr(access, *c))
+			keep[n++] = *c;
+	if (n == 0 && *access)
+		return cj_fail(err, ip, "access", "\"%.16s\" names none of r, w and m", access);
+	memcpy(access, keep, n);
+	access[n] = '\0';
+	return 0;
+}
+
 static int parse_device_rules(json_t *o, const char *path, struct berth_resources *r,
 			      struct berth_error *err)
 {
@@ -91,9 +110,8 @@ static int parse_device_rules(json_t *o, const char *path, struct berth_resource
 		rc = cj_string(item, ip, "access", CJ_OPT, &d->access, err);
 		if (rc < 0)
 			return -1;
-		if (rc > 0 && d->access[strspn(d->access, "rwm")] != '\0')
-			return cj_fail(err, ip, "access",
-				       "\"%.16s\" is not a combination of r, w and m", d->access);
+		if (rc > 0 && normalize_access(d->access, ip, err) < 0)
+			return -1;
 	}
 	return 1;
 }

@@ -189,7 +189,7 @@ static const char full_doc[] =
     "\"netDevices\":{\"eth0\":{\"name\":\"ceth0\"},\"ens4\":{}},"
     "\"cgroupsPath\":\"/a/b\","
     "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,"
-    "\"type\":\"c\",\"major\":1,\"minor\":-1,\"access\":\"rw\"}],"
+    "\"type\":\"c\",\"major\":1,\"minor\":-1,\"access\":\"wxRr \"}],"
     "\"memory\":{\"limit\":536870912,\"reservation\":1,\"swap\":-1,\"kernel\":2,"
     "\"kernelTCP\":3,\"swappiness\":60,\"disableOOMKiller\":true,\"useHierarchy\":false,"
     "\"checkBeforeUpdate\":true},"
@@ -372,8 +372,8 @@ START_TEST(test_full_resources)
 	ck_assert_int_eq(r->devices[0].type, 'a');
 	ck_assert(!r->devices[0].has_major);
 	ck_assert(r->devices[1].has_major);
-	ck_assert(!r->devices[1].has_minor); /* -1 means any */
-	ck_assert_str_eq(r->devices[1].access, "rw");
+	ck_assert(!r->devices[1].has_minor);	      /* -1 means any */
+	ck_assert_str_eq(r->devices[1].access, "rw"); /* from "wxRr ": other letters ignored */
 	ck_assert(r->memory.present);
 	ck_assert_int_eq(r->memory.limit, 536870912);
 	ck_assert_int_eq(r->memory.swap, -1);
@@ -480,9 +480,22 @@ START_TEST(test_process_parse)
 	const char *bad = "{\"args\":[\"ls\"],\"cwd\":\"srv\",\"user\":{\"uid\":7,\"gid\":8}}";
 	ck_assert_ptr_null(berth_process_parse(bad, strlen(bad), &err));
 	ck_assert_str_eq(err.msg, "cwd: must be an absolute path, got \"srv\"");
+	/* As runc: no user object means uid 0 and gid 0, a missing gid 0 */
 	const char *nouser = "{\"args\":[\"ls\"],\"cwd\":\"/\"}";
-	ck_assert_ptr_null(berth_process_parse(nouser, strlen(nouser), &err));
-	ck_assert_str_eq(err.msg, "user: required field is missing");
+	p = berth_process_parse(nouser, strlen(nouser), &err);
+	ck_assert_msg(p != NULL, "%s", err.msg);
+	ck_assert_uint_eq(p->user.uid, 0);
+	ck_assert_uint_eq(p->user.gid, 0);
+	berth_process_free(p);
+	const char *nogid = "{\"args\":[\"ls\"],\"cwd\":\"/\",\"user\":{\"uid\":9}}";
+	p = berth_process_parse(nogid, strlen(nogid), &err);
+	ck_assert_msg(p != NULL, "%s", err.msg);
+	ck_assert_uint_eq(p->user.uid, 9);
+	ck_assert_uint_eq(p->user.gid, 0);
+	berth_process_free(p);
+	const char *nouid = "{\"args\":[\"ls\"],\"cwd\":\"/\",\"user\":{\"gid\":9}}";
+	ck_assert_ptr_null(berth_process_parse(nouid, strlen(nouid), &err));
+	ck_assert_str_eq(err.msg, "user.uid: required field is missing");
 	ck_assert_ptr_null(berth_process_parse("[1]", 3, &err));
 	ck_assert_ptr_null(berth_process_parse(NULL, 0, &err));
 	berth_process_free(NULL);
