@@ -91,6 +91,13 @@ int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err)
 	do
 		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	/* A peer that exits with our messages unread (a child failing before
+	 * it read GO) makes the kernel report ECONNRESET once, ahead of what
+	 * the peer sent last: read on, for its error message or the EOF. */
+	if (n < 0 && errno == ECONNRESET)
+		do
+			n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return berr_sys(err, errno, "sync: receive");
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {

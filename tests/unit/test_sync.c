@@ -106,6 +106,27 @@ START_TEST(shorter_than_header)
 }
 END_TEST
 
+/* A child that fails before reading GO and exits: its error, queued for
+ * us, must still come through (the kernel reports ECONNRESET first). */
+START_TEST(last_words_of_a_peer_that_left_unread)
+{
+	int sv[2];
+	struct berth_error err = {0}, sent = {0};
+	struct sync_msg msg;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(sync_send(sv[0], SYNC_GO, 0, NULL, 0, -1, &err), 0);
+	berr_sys(&sent, 2, "mount /proc");
+	sync_send_error(sv[1], &sent);
+	close(sv[1]); /* GO unread */
+	ck_assert_int_eq(sync_expect(sv[0], SYNC_READY, &msg, &err), -1);
+	ck_assert_str_eq(err.msg, "mount /proc: no such file or directory");
+	ck_assert_int_eq(sync_recv(sv[0], &msg, &err), -1);
+	ck_assert_str_eq(err.msg, "sync: peer closed the connection");
+	close(sv[0]);
+}
+END_TEST
+
 START_TEST(named_waits)
 {
 	int sv[2], p[2];
@@ -164,6 +185,7 @@ int main(void)
 	tcase_add_test(tc, error_from_peer);
 	tcase_add_test(tc, malformed_length);
 	tcase_add_test(tc, shorter_than_header);
+	tcase_add_test(tc, last_words_of_a_peer_that_left_unread);
 	tcase_add_test(tc, named_waits);
 	tcase_add_test(tc, wrong_type_and_eof);
 	suite_add_tcase(s, tc);
