@@ -66,6 +66,8 @@ int cli_parse_create_flags(const struct cli_command *cmd, int argc, char **argv,
 
 /* Exit status for bad command lines, as runc. */
 #define CLI_EXIT_USAGE 1
+/* An unknown command: runc exits 3 ("No help topic for ...") */
+#define CLI_EXIT_NO_COMMAND 3
 
 /* Print "Incorrect Usage: <why>" and the command's usage to stderr; returns CLI_EXIT_USAGE. */
 int cli_usage_error(const struct cli_command *cmd, const char *why);

@@ -151,6 +151,17 @@ static int parse_globals(int argc, char **argv, struct cli_globals *g, int *next
 	return 0;
 }
 
+/* An unknown command, with or without -h: runc's words (its CLI library's,
+ * trailing newline included), as an error log line, and its exit code. */
+static int no_help_topic(const char *name)
+{
+	char msg[256];
+
+	snprintf(msg, sizeof(msg), "No help topic for '%s'\n", name);
+	log_error(msg);
+	return CLI_EXIT_NO_COMMAND;
+}
+
 static void report(const struct berth_error *err)
 {
 	const char *msg = err->msg[0] ? err->msg : "unknown error";
@@ -183,17 +194,17 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[next], "help") == 0) {
-		if (next + 1 < argc && (cmd = find_command(argv[next + 1])))
-			return cli_print_help(cmd);
-		print_main_help(stdout);
-		return 0;
+		if (next + 1 >= argc) {
+			print_main_help(stdout);
+			return 0;
+		}
+		if (!(cmd = find_command(argv[next + 1])))
+			return no_help_topic(argv[next + 1]);
+		return cli_print_help(cmd);
 	}
 	cmd = find_command(argv[next]);
-	if (!cmd) {
-		fprintf(stderr, "berth: no such command: %s\n\n", argv[next]);
-		print_main_help(stderr);
-		return CLI_EXIT_USAGE;
-	}
+	if (!cmd)
+		return no_help_topic(argv[next]);
 	for (int i = next + 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0)
 			break;

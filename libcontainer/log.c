@@ -79,6 +79,43 @@ static void write_all(int fd, const char *s, size_t len)
 	}
 }
 
+/* The inside of a Go %q string, as logrus writes a quoted value: a line
+ * stays one line and a reader can split on the closing quote. */
+static void quote(const char *msg, char *out, size_t len)
+{
+	size_t o = 0;
+
+	for (const unsigned char *c = (const unsigned char *)msg; *c && o + 5 < len; c++) {
+		const char *esc = NULL;
+		switch (*c) {
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		}
+		if (esc) {
+			memcpy(out + o, esc, 2);
+			o += 2;
+		} else if (*c < 0x20 || *c == 0x7f) {
+			o += (size_t)snprintf(out + o, len - o, "\\x%02x", *c);
+		} else {
+			out[o++] = (char)*c;
+		}
+	}
+	out[o] = '\0';
+}
+
 static void emit(const char *level, const char *msg)
 {
 	char ts[64];
@@ -96,8 +133,11 @@ static void emit(const char *level, const char *msg)
 		json_decref(o);
 		return;
 	}
-	char line[2048];
-	int n = snprintf(line, sizeof(line), "time=\"%s\" level=%s msg=\"%s\"\n", ts, level, msg);
+	char quoted[3072];
+	char line[3200];
+	quote(msg, quoted, sizeof(quoted));
+	int n =
+	    snprintf(line, sizeof(line), "time=\"%s\" level=%s msg=\"%s\"\n", ts, level, quoted);
 	if (n > 0)
 		write_all(fd, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }

@@ -242,16 +242,23 @@ int container_save(const struct container *c, struct berth_error *err)
 	return rc;
 }
 
+/* runc's field order (its containerState struct), which `list --format
+ * json` and `state` readers that compare text rely on: annotations, when
+ * there are any, come between created and owner. */
 json_t *container_state_object(const struct container *c)
 {
 	enum container_status s = container_status(c);
-	json_t *o = json_pack(
-	    "{s:s, s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "ociVersion", "1.3.0", "id", c->id,
-	    "status", container_status_name(s), "pid", s == CONTAINER_STOPPED ? 0 : (int)c->pid,
-	    "bundle", c->bundle ? c->bundle : "", "rootfs", c->rootfs ? c->rootfs : "", "created",
-	    c->created ? c->created : "", "owner", c->owner ? c->owner : "");
+	json_t *o =
+	    json_pack("{s:s, s:s, s:i, s:s, s:s, s:s, s:s}", "ociVersion", "1.3.0", "id", c->id,
+		      "pid", s == CONTAINER_STOPPED ? 0 : (int)c->pid, "status",
+		      container_status_name(s), "bundle", c->bundle ? c->bundle : "", "rootfs",
+		      c->rootfs ? c->rootfs : "", "created", c->created ? c->created : "");
 	if (o && c->n_annotations)
 		json_object_set_new(o, "annotations", annotations_json(c));
+	if (o && json_object_set_new(o, "owner", json_string(c->owner ? c->owner : "")) < 0) {
+		json_decref(o);
+		return NULL;
+	}
 	return o;
 }
 

@@ -20,6 +20,7 @@
 #include "libcontainer/cleanup.h"
 #include "libcontainer/clone3.h"
 #include "libcontainer/console.h"
+#include "libcontainer/log.h"
 #include "libcontainer/exeseal.h"
 #include "libcontainer/join.h"
 #include "libcontainer/lsm.h"
@@ -211,6 +212,8 @@ static int load(struct exec_ctx *x, struct berth_error *err)
 	x->init_pidfd = pidfd_open_pid(x->c->pid, err);
 	if (x->init_pidfd < 0 || proc_start_time(x->c->pid) != x->c->start_time)
 		return berr_set(err, "cannot exec in a stopped container");
+	log_debug("exec in container %s: init pid %d, bundle %s", x->o->id, (int)x->c->pid,
+		  x->c->bundle ? x->c->bundle : "?");
 	return 0;
 }
 
@@ -298,6 +301,9 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 		return -1;
 	if (x->pid < 0)
 		return -1;
+	log_debug("exec process pid %d (%s), namespaces joined 0x%llx%s", (int)x->pid,
+		  x->proc.args[0], (unsigned long long)flags,
+		  x->proc.terminal ? ", with a terminal" : "");
 	close(x->sync[1]);
 	x->sync[1] = -1;
 	if (x->c->cgroup && cgroup_manager_add_pid(x->c->cgroup, x->pid, err) < 0)
@@ -422,6 +428,7 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 		goto out;
 	}
 	rc = runtime_wait_child(x.pid, x.pidfd, x.pty_master, err);
+	log_debug("exec process pid %d exited: status %d", (int)x.pid, rc);
 out:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);

@@ -33,7 +33,14 @@ int runtime_kill(const struct runtime_opts *ro, const char *id, int sig, bool al
 	if (container_open(ro->root, id, false, &c, err) < 0)
 		return -1;
 	enum container_status s = container_status(c);
-	if (s == CONTAINER_STOPPED || s == CONTAINER_CREATING) {
+	/* --all signals what is left in the cgroup, which may be nothing:
+	 * runc's `kill -a` of a stopped container succeeds (engines send it
+	 * during teardown); without --all a stopped init is an error. */
+	if (all && s == CONTAINER_STOPPED && !c->cgroup) {
+		rc = 0;
+		goto out;
+	}
+	if (s == CONTAINER_CREATING || (s == CONTAINER_STOPPED && !all)) {
 		berr_set(err, "container not running");
 		goto out;
 	}
