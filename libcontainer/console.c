@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
-#include "sync.h"
+#include "fdpass.h"
 
 int console_setup_child(const struct berth_process *p, int *slave_fd, struct berth_error *err)
 {
@@ -68,29 +68,12 @@ int console_socket_connect(const char *socket_path, struct berth_error *err)
 int console_send_fd(int sock, int master, struct berth_error *err)
 {
 	char name[64] = "/dev/ptmx";
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct iovec iov;
-	struct msghdr mh = {0};
 	int ptn;
 
 	if (ioctl(master, TIOCGPTN, &ptn) == 0)
 		snprintf(name, sizeof(name), "/dev/pts/%d", ptn);
-	iov.iov_base = name;
-	iov.iov_len = strlen(name);
-	memset(&ctl, 0, sizeof(ctl));
-	mh.msg_iov = &iov;
-	mh.msg_iovlen = 1;
-	mh.msg_control = ctl.buf;
-	mh.msg_controllen = sizeof(ctl.buf);
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &master, sizeof(int));
-	if (sendmsg(sock, &mh, MSG_NOSIGNAL) < 0)
+	struct iovec iov = {name, strlen(name)};
+	if (fdpass_send(sock, &iov, 1, master) < 0)
 		return berr_sys(err, errno, "send pty master to console socket");
 	return 0;
 }

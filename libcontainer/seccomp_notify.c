@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 #include "seccomp_filter.h"
 
 static char *process_state_json(const struct berth_seccomp *s, pid_t pid, const char *state_json,
@@ -42,22 +43,8 @@ static char *process_state_json(const struct berth_seccomp *s, pid_t pid, const 
 
 static int send_with_fd(int sock, const char *data, size_t len, int fd, struct berth_error *err)
 {
-	union {
-		struct cmsghdr align;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	memset(&u, 0, sizeof(u));
 	struct iovec iov = {(void *)data, len};
-	struct msghdr msg = {.msg_iov = &iov,
-			     .msg_iovlen = 1,
-			     .msg_control = u.buf,
-			     .msg_controllen = sizeof(u.buf)};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_RIGHTS;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+	ssize_t n = fdpass_send(sock, &iov, 1, fd);
 	if (n < 0)
 		return berr_sys(err, errno, "sendmsg");
 	/* A stream socket may take less; the fd went with the first byte. */

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
+
 struct sync_wire {
 	uint32_t type;
 	uint32_t len;
@@ -38,32 +40,13 @@ int sync_send(int sock, enum sync_type type, int64_t value, const void *payload,
 {
 	struct sync_wire hdr = {.type = type, .len = (uint32_t)len, .value = value};
 	struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {(void *)payload, len}};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
 
 	if (len > SYNC_PAYLOAD_MAX)
 		return berr_set(err, "sync: %s message too long (%zu bytes)", sync_type_name(type),
 				len);
-	if (fd >= 0) {
-		memset(&ctl, 0, sizeof(ctl));
-		mh.msg_control = ctl.buf;
-		mh.msg_controllen = sizeof(ctl.buf);
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		c->cmsg_level = SOL_SOCKET;
-		c->cmsg_type = SCM_RIGHTS;
-		c->cmsg_len = CMSG_LEN(sizeof(int));
-		memcpy(CMSG_DATA(c), &fd, sizeof(int));
-	}
-	for (;;) {
-		ssize_t n = sendmsg(sock, &mh, MSG_NOSIGNAL);
-		if (n >= 0)
-			return 0;
-		if (errno != EINTR)
-			return berr_sys(err, errno, "sync: send %s", sync_type_name(type));
-	}
+	if (fdpass_send(sock, iov, len ? 2 : 1, fd) < 0)
+		return berr_sys(err, errno, "sync: send %s", sync_type_name(type));
+	return 0;
 }
 
 static void drop_fd(struct sync_msg *msg)
@@ -77,43 +60,27 @@ int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err)
 {
 	struct sync_wire hdr;
 	struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {msg->payload, SYNC_PAYLOAD_MAX}};
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
-	struct msghdr mh = {.msg_iov = iov,
-			    .msg_iovlen = 2,
-			    .msg_control = ctl.buf,
-			    .msg_controllen = sizeof(ctl.buf)};
-	ssize_t n;
+	int flags = 0;
+	ssize_t n = fdpass_recv(sock, iov, 2, &msg->fd, &flags);
 
-	msg->fd = -1;
-	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-	while (n < 0 && errno == EINTR);
 	/* A peer that exits with our messages unread (a child failing before
 	 * it read GO) makes the kernel report ECONNRESET once, ahead of what
 	 * the peer sent last: read on, for its error message or the EOF. */
 	if (n < 0 && errno == ECONNRESET)
-		do
-			n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
-		while (n < 0 && errno == EINTR);
+		n = fdpass_recv(sock, iov, 2, &msg->fd, &flags);
 	if (n < 0)
 		return berr_sys(err, errno, "sync: receive");
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
-		    c->cmsg_len == CMSG_LEN(sizeof(int)))
-			memcpy(&msg->fd, CMSG_DATA(c), sizeof(int));
-	}
-	if (n == 0)
+	if (n == 0) {
+		drop_fd(msg);
 		return berr_set(err, "sync: peer closed the connection");
+	}
 	/* Too short for a header: hdr holds only what arrived, so don't read it. */
 	if ((size_t)n < sizeof(hdr)) {
 		drop_fd(msg);
 		return berr_set(err, "sync: malformed message (%zd bytes, shorter than a header)",
 				n);
 	}
-	if ((mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) || (size_t)n - sizeof(hdr) != hdr.len ||
+	if ((flags & (MSG_TRUNC | MSG_CTRUNC)) || (size_t)n - sizeof(hdr) != hdr.len ||
 	    hdr.len > SYNC_PAYLOAD_MAX) {
 		drop_fd(msg);
 		return berr_set(err, "sync: malformed message (%zd bytes, header says %u)", n,

@@ -127,6 +127,52 @@ START_TEST(last_words_of_a_peer_that_left_unread)
 }
 END_TEST
 
+/* Two fds on one message: the first is the message's, the second is closed,
+ * not leaked into the parent (a hostile init could fill its table). */
+START_TEST(extra_fd_not_leaked)
+{
+	int sv[2], p[2], q[2];
+	struct berth_error err = {0};
+	struct sync_msg msg;
+	struct {
+		uint32_t type, len;
+		int64_t value;
+	} hdr = {SYNC_PTY_MASTER, 0, 0};
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} ctl = {0};
+	struct iovec iov = {&hdr, sizeof(hdr)};
+	struct msghdr mh = {.msg_iov = &iov,
+			    .msg_iovlen = 1,
+			    .msg_control = ctl.buf,
+			    .msg_controllen = sizeof(ctl.buf)};
+	struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
+	char c;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(pipe(p), 0);
+	ck_assert_int_eq(pipe(q), 0);
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(2 * sizeof(int));
+	memcpy(CMSG_DATA(h), &p[1], sizeof(int));
+	memcpy(CMSG_DATA(h) + sizeof(int), &q[1], sizeof(int));
+	ck_assert_int_eq(sendmsg(sv[0], &mh, 0), (ssize_t)sizeof(hdr));
+	close(p[1]);
+	close(q[1]);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_PTY_MASTER, &msg, &err), 0);
+	ck_assert_int_ge(msg.fd, 0);
+	ck_assert_int_eq(read(q[0], &c, 1), 0); /* no writer of q left */
+	close(msg.fd);
+	ck_assert_int_eq(read(p[0], &c, 1), 0);
+	close(p[0]);
+	close(q[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 START_TEST(named_waits)
 {
 	int sv[2], p[2];
@@ -186,6 +232,7 @@ int main(void)
 	tcase_add_test(tc, malformed_length);
 	tcase_add_test(tc, shorter_than_header);
 	tcase_add_test(tc, last_words_of_a_peer_that_left_unread);
+	tcase_add_test(tc, extra_fd_not_leaked);
 	tcase_add_test(tc, named_waits);
 	tcase_add_test(tc, wrong_type_and_eof);
 	suite_add_tcase(s, tc);

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "libcontainer/fdpass.h"
 #include "runtime/create.c"
 #include "runtime/exec.c"
 
@@ -210,22 +211,16 @@ static void assert_listener_got_fd(struct fake *f)
 
 	ck_assert_int_ge(conn, 0);
 	for (;;) {
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} ctl;
 		struct iovec iov = {doc + len, sizeof(doc) - 1 - len};
-		struct msghdr mh = {.msg_iov = &iov,
-				    .msg_iovlen = 1,
-				    .msg_control = ctl.buf,
-				    .msg_controllen = sizeof(ctl.buf)};
-		ssize_t n = recvmsg(conn, &mh, MSG_CMSG_CLOEXEC);
+		int got = -1;
+		ssize_t n = fdpass_recv(conn, &iov, 1, &got, NULL);
 		ck_assert_int_ge(n, 0);
 		if (n == 0)
 			break;
-		struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-		if (c && c->cmsg_type == SCM_RIGHTS)
-			memcpy(&fd, CMSG_DATA(c), sizeof(int));
+		if (got >= 0) {
+			ck_assert_int_eq(fd, -1); /* once */
+			fd = got;
+		}
 		len += (size_t)n;
 	}
 	doc[len] = '\0';
@@ -334,30 +329,16 @@ static void create_refuses(const void *data, size_t len, int fd, const char *wan
 	struct create_ctx x;
 	struct berth_error err = {0};
 	pid_t pid;
+	int sv[2];
 
 	fake_init(&f, false);
-	int sv[2];
 	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
 		struct iovec iov = {(void *)data, len};
-		union {
-			char buf[CMSG_SPACE(sizeof(int))];
-			struct cmsghdr align;
-		} ctl = {0};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
-		if (fd >= 0) {
-			mh.msg_control = ctl.buf;
-			mh.msg_controllen = sizeof(ctl.buf);
-			struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-			c->cmsg_level = SOL_SOCKET;
-			c->cmsg_type = SCM_RIGHTS;
-			c->cmsg_len = CMSG_LEN(sizeof(int));
-			memcpy(CMSG_DATA(c), &fd, sizeof(int));
-		}
 		close(sv[0]);
-		_exit(sendmsg(sv[1], &mh, 0) == (ssize_t)len ? 0 : 1);
+		_exit(fdpass_send(sv[1], &iov, 1, fd) == (ssize_t)len ? 0 : 1);
 	}
 	close(sv[1]);
 	x = (struct create_ctx){.spec = &f.spec, .console_sock = -1, .pty_master = -1};
