@@ -3,13 +3,17 @@
  * and/or runc's individual flags (flags win over the document). */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "libcontainer/cleanup.h"
+#include "libcontainer/readall.h"
 #include "runtime/resources.h"
 
 enum {
@@ -128,39 +132,16 @@ static int parse_u64(const char *s, uint64_t *out)
 	return errno || end == s || *end ? -1 : 0;
 }
 
-static int read_all(const char *path, char **out, size_t *len, struct berth_error *err)
+/* FILE, or "-" for stdin, whole. */
+static int read_resources(const char *path, char **out, size_t *len, struct berth_error *err)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "re") : stdin;
-	size_t cap = 4096, n = 0;
-	char *buf;
+	bool std_in = strcmp(path, "-") == 0;
+	_cleanup_close_ int fd = std_in ? -1 : open(path, O_RDONLY | O_CLOEXEC);
 
-	if (!f)
+	if (!std_in && fd < 0)
 		return berr_sys(err, errno, "open %s", path);
-	buf = malloc(cap);
-	while (buf) {
-		size_t r = fread(buf + n, 1, cap - n, f);
-
-		n += r;
-		if (r == 0)
-			break;
-		if (n == cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb) {
-				free(buf);
-				buf = NULL;
-				break;
-			}
-			buf = nb;
-			cap *= 2;
-		}
-	}
-	if (f != stdin)
-		fclose(f);
-	if (!buf)
-		return berr_sys(err, ENOMEM, "read %s", path);
-	*out = buf;
-	*len = n;
+	if (read_all_fd(std_in ? STDIN_FILENO : fd, 0, 0, out, len) < 0)
+		return berr_sys(err, errno, "read %s", path);
 	return 0;
 }
 
@@ -279,7 +260,7 @@ static int run_update(const struct cli_globals *g, int argc, char **argv, struct
 	rc = cli_require_args(&cli_cmd_update, argc, 1, "<container-id>");
 	if (rc)
 		return -rc;
-	if (file && read_all(file, &doc, &len, err) < 0)
+	if (file && read_resources(file, &doc, &len, err) < 0)
 		return -1;
 	if (update_resources_parse(doc ? doc : "{}", doc ? len : 2, &holder, err) < 0)
 		return -1;

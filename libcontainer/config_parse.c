@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "config_internal.h"
+#include "readall.h"
 
 int cfg_check_abs(const char *value, const char *path, const char *key, struct berth_error *err)
 {
@@ -315,30 +316,13 @@ struct berth_spec *berth_spec_load(const char *path, struct berth_error *err)
 		return berr_set(err, "%s: larger than %u bytes", path, CJ_MAX_DOC_BYTES), NULL;
 
 	/* Read to EOF rather than trusting st_size, which can change under us. */
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	_cleanup_free_ char *buf = malloc(cap);
-	if (!buf)
-		return berr_sys(err, ENOMEM, "read %s", path), NULL;
-	for (;;) {
-		if (len == cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb)
-				return berr_sys(err, ENOMEM, "read %s", path), NULL;
-			buf = nb;
-			cap *= 2;
-		}
-		ssize_t r = read(fd, buf + len, cap - len);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return berr_sys(err, errno, "read %s", path), NULL;
-		if (r == 0)
-			break;
-		len += (size_t)r;
-		if (len > CJ_MAX_DOC_BYTES) /* grew while we read it */
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	if (read_all_fd(fd, (size_t)st.st_size, CJ_MAX_DOC_BYTES, &buf, &len) < 0) {
+		if (errno == EFBIG) /* grew while we read it */
 			return berr_set(err, "%s: larger than %u bytes", path, CJ_MAX_DOC_BYTES),
 			       NULL;
+		return berr_sys(err, errno, "read %s", path), NULL;
 	}
 	struct berth_spec *s = berth_spec_parse(buf, len, err);
 	if (!s)

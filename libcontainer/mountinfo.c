@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "procfs.h"
+#include "readall.h"
 
 #define MOUNTINFO_FIELDS_MAX 64 /* 10 fixed fields plus optional tags */
 
@@ -107,32 +108,15 @@ int mountinfo_parse(char *text, struct mountinfo *mi, struct berth_error *err)
 int mountinfo_read(struct mountinfo *mi, struct berth_error *err)
 {
 	_cleanup_close_ int fd = procfs_openat(-1, "self/mountinfo", O_RDONLY, err);
-	_cleanup_free_ char *buf = NULL;
-	size_t len = 0, cap = 0;
+	char *buf;
+	size_t len;
 
 	memset(mi, 0, sizeof(*mi));
 	if (fd < 0)
 		return berr_prefix(err, "mountinfo");
-	for (;;) {
-		if (cap - len < 4096) {
-			size_t ncap = cap ? cap * 2 : 16384;
-			char *nb = realloc(buf, ncap);
-			if (!nb)
-				return berr_sys(err, ENOMEM, "read /proc/self/mountinfo");
-			buf = nb;
-			cap = ncap;
-		}
-		ssize_t r = read(fd, buf + len, cap - len - 1);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return berr_sys(err, errno, "read /proc/self/mountinfo");
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
-	buf[len] = '\0';
-	return mountinfo_parse(steal_ptr(&buf), mi, err);
+	if (read_all_fd(fd, 16384, 0, &buf, &len) < 0)
+		return berr_sys(err, errno, "read /proc/self/mountinfo");
+	return mountinfo_parse(buf, mi, err);
 }
 
 const struct mountinfo_entry *mountinfo_find_id(const struct mountinfo *mi, int id)

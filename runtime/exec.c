@@ -27,6 +27,7 @@
 #include "libcontainer/namespaces.h"
 #include "libcontainer/process.h"
 #include "libcontainer/procfs.h"
+#include "libcontainer/readall.h"
 #include "libcontainer/seccomp_filter.h"
 #include "libcontainer/sync.h"
 
@@ -103,18 +104,12 @@ static int build_process(struct exec_ctx *x, struct berth_error *err)
 
 	if (o->process_file) {
 		_cleanup_free_ char *text = NULL;
-		size_t len = 0;
-		FILE *f = fopen(o->process_file, "re");
-		if (!f)
+		_cleanup_close_ int fd = open(o->process_file, O_RDONLY | O_CLOEXEC);
+		size_t len;
+		if (fd < 0)
 			return berr_sys(err, errno, "open process file %s", o->process_file);
-		FILE *m = open_memstream(&text, &len);
-		char buf[8192];
-		size_t n;
-		while (m && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-			fwrite(buf, 1, n, m);
-		fclose(f);
-		if (!m || fclose(m) != 0)
-			return berr_sys(err, ENOMEM, "read process file %s", o->process_file);
+		if (read_all_fd(fd, 0, 0, &text, &len) < 0)
+			return berr_sys(err, errno, "read process file %s", o->process_file);
 		x->parsed = berth_process_parse(text, len, err);
 		if (!x->parsed)
 			return berr_prefix(err, "process file %s", o->process_file);

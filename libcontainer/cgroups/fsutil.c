@@ -20,6 +20,7 @@
 
 #include "cleanup.h"
 #include "log.h"
+#include "readall.h"
 
 char *cg_join(const char *a, const char *b)
 {
@@ -70,42 +71,18 @@ int cg_read(const char *dir, const char *file, char **out, struct berth_error *e
 {
 	_cleanup_free_ char *path = cg_join(dir, file);
 	_cleanup_close_ int fd = -1;
-	_cleanup_free_ char *buf = NULL;
-	size_t cap = 4096, len = 0;
+	char *buf;
+	size_t len;
 
 	if (!path)
 		return berr_sys(err, ENOMEM, "read %s/%s", dir, file);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (fd < 0 || read_all_fd(fd, 4096, 0, &buf, &len) < 0)
 		return berr_sys(err, errno, "read %s", path);
-	buf = malloc(cap);
-	if (!buf)
-		return berr_sys(err, ENOMEM, "read %s", path);
-	for (;;) {
-		ssize_t r;
-
-		if (len + 1 >= cap) {
-			char *nb = realloc(buf, cap * 2);
-
-			if (!nb)
-				return berr_sys(err, ENOMEM, "read %s", path);
-			buf = nb;
-			cap *= 2;
-		}
-		r = read(fd, buf + len, cap - len - 1);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return berr_sys(err, errno, "read %s", path);
-		}
-		if (r == 0)
-			break;
-		len += (size_t)r;
-	}
 	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
 		len--;
 	buf[len] = '\0';
-	*out = steal_ptr(&buf);
+	*out = buf;
 	return 0;
 }
 
