@@ -6,6 +6,8 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -145,91 +147,103 @@ static int read_resources(const char *path, char **out, size_t *len, struct bert
 	return 0;
 }
 
+/* What each value flag sets in the resources: a value of `kind` at `value`,
+ * and the `has` and section `present` flags that say it was given. */
+enum flag_kind { FLAG_U64, FLAG_I64, FLAG_BYTES, FLAG_WEIGHT, FLAG_STRING, FLAG_RDT };
+
+struct flag_target {
+	int opt;
+	enum flag_kind kind;
+	size_t value, has, section; /* offsets in struct berth_resources; NONE: no such field */
+};
+
+#define NONE SIZE_MAX
+/* The offset of field f, which must be of type t (a compile error otherwise). */
+#define AT(t, f)                                                                                   \
+	(offsetof(struct berth_resources, f) +                                                     \
+	 0 * sizeof(_Generic(((struct berth_resources *)0)->f, t : 1)))
+/* The C type each kind parses into, so a row can't pair them wrongly. */
+#define TYPE_FLAG_U64	 uint64_t
+#define TYPE_FLAG_I64	 int64_t
+#define TYPE_FLAG_BYTES	 int64_t
+#define TYPE_FLAG_WEIGHT uint16_t
+#define TYPE_FLAG_STRING char *
+#define VAL(k, f)	 k, AT(TYPE_##k, f)
+#define CPU(k, f)	 VAL(k, cpu.f), AT(bool, cpu.has_##f), AT(bool, cpu.present)
+#define MEM(f)		 VAL(FLAG_BYTES, memory.f), AT(bool, memory.has_##f), AT(bool, memory.present)
+
+static const struct flag_target flag_targets[] = {
+    {OPT_BLKIO_WEIGHT, VAL(FLAG_WEIGHT, block_io.weight), AT(bool, block_io.has_weight),
+     AT(bool, block_io.present)},
+    {OPT_CPU_PERIOD, CPU(FLAG_U64, period)},
+    {OPT_CPU_QUOTA, CPU(FLAG_I64, quota)},
+    {OPT_CPU_BURST, CPU(FLAG_U64, burst)},
+    {OPT_CPU_RT_PERIOD, CPU(FLAG_U64, realtime_period)},
+    {OPT_CPU_RT_RUNTIME, CPU(FLAG_I64, realtime_runtime)},
+    {OPT_CPU_SHARE, CPU(FLAG_U64, shares)},
+    {OPT_CPU_IDLE, CPU(FLAG_I64, idle)},
+    {OPT_CPUSET_CPUS, VAL(FLAG_STRING, cpu.cpus), NONE, AT(bool, cpu.present)},
+    {OPT_CPUSET_MEMS, VAL(FLAG_STRING, cpu.mems), NONE, AT(bool, cpu.present)},
+    {OPT_KERNEL_MEMORY, MEM(kernel)},
+    {OPT_KERNEL_MEMORY_TCP, MEM(kernel_tcp)},
+    {OPT_MEMORY, MEM(limit)},
+    {OPT_MEMORY_RESERVATION, MEM(reservation)},
+    {OPT_MEMORY_SWAP, MEM(swap)},
+    {OPT_PIDS_LIMIT, VAL(FLAG_I64, pids_limit), AT(bool, has_pids_limit), NONE},
+    {OPT_L3_CACHE, FLAG_RDT, NONE, NONE, NONE},
+    {OPT_MEM_BW, FLAG_RDT, NONE, NONE, NONE},
+};
+
+static int parse_value(const struct flag_target *t, const char *v, char *at)
+{
+	uint64_t w = 0;
+
+	switch (t->kind) {
+	case FLAG_U64:
+		return parse_u64(v, (uint64_t *)at);
+	case FLAG_I64:
+		return parse_i64(v, (int64_t *)at);
+	case FLAG_BYTES:
+		return parse_bytes(v, (int64_t *)at);
+	case FLAG_WEIGHT:
+		if (parse_u64(v, &w) < 0 || w > 1000)
+			return -1;
+		*(uint16_t *)at = (uint16_t)w;
+		return 0;
+	case FLAG_STRING:
+		free(*(char **)at);
+		*(char **)at = strdup(v);
+		return *(char **)at ? 0 : -1;
+	case FLAG_RDT:
+		break;
+	}
+	return -1;
+}
+
 /* One runc flag into the resources. Returns -1 with err set on a bad value. */
 static int apply_flag(int c, const char *v, struct berth_resources *r, struct berth_error *err)
 {
-	const char *name = NULL;
-	int bad = 0;
+	const struct flag_target *t = NULL;
+	const char *name = "?";
+	char *base = (char *)r;
 
 	for (const struct option *o = update_opts; o->name; o++)
 		if (o->val == c)
 			name = o->name;
-	r->present = true;
-	switch (c) {
-	case OPT_BLKIO_WEIGHT: {
-		uint64_t w = 0;
-		bad = parse_u64(v, &w) < 0 || w > 1000;
-		r->block_io.present = r->block_io.has_weight = true;
-		r->block_io.weight = (uint16_t)w;
-		break;
-	}
-	case OPT_CPU_PERIOD:
-		r->cpu.present = r->cpu.has_period = true;
-		bad = parse_u64(v, &r->cpu.period);
-		break;
-	case OPT_CPU_QUOTA:
-		r->cpu.present = r->cpu.has_quota = true;
-		bad = parse_i64(v, &r->cpu.quota);
-		break;
-	case OPT_CPU_BURST:
-		r->cpu.present = r->cpu.has_burst = true;
-		bad = parse_u64(v, &r->cpu.burst);
-		break;
-	case OPT_CPU_RT_PERIOD:
-		r->cpu.present = r->cpu.has_realtime_period = true;
-		bad = parse_u64(v, &r->cpu.realtime_period);
-		break;
-	case OPT_CPU_RT_RUNTIME:
-		r->cpu.present = r->cpu.has_realtime_runtime = true;
-		bad = parse_i64(v, &r->cpu.realtime_runtime);
-		break;
-	case OPT_CPU_SHARE:
-		r->cpu.present = r->cpu.has_shares = true;
-		bad = parse_u64(v, &r->cpu.shares);
-		break;
-	case OPT_CPU_IDLE:
-		r->cpu.present = r->cpu.has_idle = true;
-		bad = parse_i64(v, &r->cpu.idle);
-		break;
-	case OPT_CPUSET_CPUS:
-	case OPT_CPUSET_MEMS: {
-		char **dst = c == OPT_CPUSET_CPUS ? &r->cpu.cpus : &r->cpu.mems;
-		free(*dst);
-		*dst = strdup(v);
-		r->cpu.present = true;
-		bad = !*dst;
-		break;
-	}
-	case OPT_KERNEL_MEMORY:
-		r->memory.present = r->memory.has_kernel = true;
-		bad = parse_bytes(v, &r->memory.kernel);
-		break;
-	case OPT_KERNEL_MEMORY_TCP:
-		r->memory.present = r->memory.has_kernel_tcp = true;
-		bad = parse_bytes(v, &r->memory.kernel_tcp);
-		break;
-	case OPT_MEMORY:
-		r->memory.present = r->memory.has_limit = true;
-		bad = parse_bytes(v, &r->memory.limit);
-		break;
-	case OPT_MEMORY_RESERVATION:
-		r->memory.present = r->memory.has_reservation = true;
-		bad = parse_bytes(v, &r->memory.reservation);
-		break;
-	case OPT_MEMORY_SWAP:
-		r->memory.present = r->memory.has_swap = true;
-		bad = parse_bytes(v, &r->memory.swap);
-		break;
-	case OPT_PIDS_LIMIT:
-		r->has_pids_limit = true;
-		bad = parse_i64(v, &r->pids_limit);
-		break;
-	case OPT_L3_CACHE:
-	case OPT_MEM_BW:
+	for (size_t i = 0; i < sizeof(flag_targets) / sizeof(flag_targets[0]); i++)
+		if (flag_targets[i].opt == c)
+			t = &flag_targets[i];
+	if (!t)
+		return berr_set(err, "--%s: not a resource flag", name);
+	if (t->kind == FLAG_RDT)
 		return berr_set(err, "--%s: Intel RDT is not supported by berth", name);
-	}
-	if (bad)
-		return berr_set(err, "invalid value for --%s: %s", name ? name : "?", v);
+	r->present = true;
+	if (t->has != NONE)
+		*(bool *)(base + t->has) = true;
+	if (t->section != NONE)
+		*(bool *)(base + t->section) = true;
+	if (parse_value(t, v, base + t->value) < 0)
+		return berr_set(err, "invalid value for --%s: %s", name, v);
 	return 0;
 }
 
