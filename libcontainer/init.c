@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -153,8 +155,13 @@ static int setup_console(const struct init_config *cfg, struct berth_error *err)
 	int slave = -1;
 	int master;
 
-	if (!cfg->spec->has_process || !cfg->spec->process.terminal)
+	if (!cfg->spec->has_process || !cfg->spec->process.terminal) {
+		/* The init leads a session of its own either way, as runc's does:
+		 * CRIU refuses a tree whose session leader is outside it. */
+		if (setsid() < 0)
+			return berr_sys(err, errno, "setsid");
 		return 0;
+	}
 	master = console_setup_child(&cfg->spec->process, &slave, err);
 	if (master < 0)
 		return -1;
@@ -164,6 +171,39 @@ static int setup_console(const struct init_config *cfg, struct berth_error *err)
 		rc = -1;
 	close(slave);
 	return rc;
+}
+
+/* Stdio that is the host's /dev/null becomes the container's own (runc
+ * does the same): a host file in the container is a path into the host
+ * mount table, which CRIU cannot dump. */
+static int reopen_dev_null(struct berth_error *err)
+{
+	struct stat st;
+	int null = -1;
+
+	for (int fd = 0; fd < 3; fd++) {
+		if (fstat(fd, &st) < 0 || !S_ISCHR(st.st_mode) || st.st_rdev != makedev(1, 3))
+			continue;
+		if (null < 0) {
+			/* A rootfs without a usable /dev/null keeps the host's. */
+			null = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOFOLLOW);
+			if (null < 0)
+				return 0;
+			if (fstat(null, &st) < 0 || !S_ISCHR(st.st_mode) ||
+			    st.st_rdev != makedev(1, 3)) {
+				close(null);
+				return 0;
+			}
+		}
+		if (dup3(null, fd, 0) < 0) {
+			int e = errno;
+			close(null);
+			return berr_sys(err, e, "reopen /dev/null as fd %d", fd);
+		}
+	}
+	if (null >= 0)
+		close(null);
+	return 0;
 }
 
 int init_prepare_fds(int preserve_fds, struct berth_error *err)
@@ -258,7 +298,7 @@ static int init_steps(struct init_state *st)
 	st->procfd = procfs_open(err);
 	if (st->procfd < 0)
 		return berr_prefix(err, "open the container's /proc");
-	if (setup_console(cfg, err) < 0 ||
+	if (setup_console(cfg, err) < 0 || reopen_dev_null(err) < 0 ||
 	    process_set_personality(&spec->linux_.personality, err) < 0 ||
 	    init_prepare_fds(cfg->preserve_fds, err) < 0)
 		return -1;

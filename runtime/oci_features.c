@@ -11,6 +11,7 @@
 
 #include "libcontainer/caps.h"
 #include "libcontainer/cleanup.h"
+#include "libcontainer/criu/criu.h"
 #include "libcontainer/lsm.h"
 #include "libcontainer/mount_options.h"
 #include "libcontainer/seccomp_filter.h"
@@ -185,9 +186,18 @@ static json_t *linux_json(void)
 	return l;
 }
 
+/* Checkpoint works when CRIU is built in, installed and passes its own
+ * check on this kernel (a CHECK request: what `criu check` runs). */
+static const char *checkpoint_enabled(void)
+{
+	struct berth_error ignored;
+
+	return criu_built_in() && criu_check(&ignored) == 0 ? "true" : "false";
+}
+
 static json_t *annotations_json(void)
 {
-	return json_pack("{s:s, s:s}", ANNOTATION_BERTH_CHECKPOINT, "false",
+	return json_pack("{s:s, s:s}", ANNOTATION_BERTH_CHECKPOINT, checkpoint_enabled(),
 			 ANNOTATION_BERTH_VERSION, BERTH_VERSION);
 }
 

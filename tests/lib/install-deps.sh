@@ -36,6 +36,7 @@ full=(
 	bats python3 python3-jsonschema
 	runc crun uidmap iproute2 util-linux procps strace
 	qemu-system-x86 xz-utils
+	libprotobuf-c-dev protobuf-c-compiler criu iptables tar
 )
 
 mode=full

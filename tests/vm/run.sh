@@ -381,7 +381,30 @@ add_module() { # $1 = module name; adds its dependencies first
 	for d in $deps; do add_module "$d"; done
 	echo "/$rel" >>"$load_order"
 }
-for m in $modules_wanted; do add_module "$m"; done
+# What SCRIPT asks for on lines of its own, e.g. (see README.md):
+#   # berth-vm-binaries: criu ip tar iptables-restore
+#   # berth-vm-files: /usr/lib/x86_64-linux-gnu/xtables
+#   # berth-vm-modules: nf_tables unix_diag
+script_wants() { # $1 = key -> the words of every "# berth-vm-<key>:" line
+	sed -n "s/^# berth-vm-$1:[[:space:]]*//p" "$script" | tr '\n' ' '
+}
+for b in $(script_wants binaries); do
+	src=$(command -v "$b" || true)
+	case "$src" in /*) ;; *) die "$script wants binary $b: not found on the host" ;; esac
+	# Over busybox's applet link of the same name, not through it.
+	rm -f "$initrd_root$src"
+	copy_elf "$src" "$initrd_root" "${src#/}"
+done
+for f in $(script_wants files); do
+	[ -e "$f" ] || die "$script wants $f: not found on the host"
+	mkdir -p "$initrd_root$(dirname "$f")"
+	cp -aL "$f" "$initrd_root$f"
+	# Plugins (e.g. xtables extensions) need their libraries too.
+	find "$f" -name '*.so*' -type f | while read -r so; do
+		copy_elf "$so" "$initrd_root" "${so#/}"
+	done
+done
+for m in $modules_wanted $(script_wants modules); do add_module "$m"; done
 
 (cd "$initrd_root" && find . -mindepth 1 | LC_ALL=C sort | "$busybox_bin" cpio -o -H newc 2>/dev/null) |
 	gzip -1 >"$work/initrd.gz"

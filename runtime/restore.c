@@ -1,0 +1,400 @@
+/* restore.c - `restore`: a new container (any ID) from CRIU images.
+ *
+ * As create: the bundle is loaded, the state dir and the cgroup (with its
+ * limits) are made first. Then CRIU rebuilds the process tree into that
+ * cgroup, in a mount tree rooted at a bind mount of the rootfs under the
+ * state dir, with the stdio pipes of the dump replaced by berth's own
+ * stdio. The prestart and createRuntime hooks run when CRIU has set up the
+ * namespaces (runc's "setup-namespaces" point); state.json is written as
+ * create writes it, but without an exec fifo: the container is running. On
+ * failure nothing is left: no process, cgroup, mount or state dir. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "container.h"
+#include "criu_images.h"
+#include "hooks.h"
+#include "libcontainer/cgroups/cgroup.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/clone3.h"
+#include "libcontainer/console.h"
+#include "libcontainer/log.h"
+#include "state_dir.h"
+
+#define CRIU_ROOT_DIR "criu-root"
+
+struct restore_ctx {
+	const struct runtime_opts *ro;
+	const struct restore_opts *o;
+	struct berth_spec *spec;
+	char bundle[PATH_MAX];
+	char rootfs[PATH_MAX];
+	char criu_root[PATH_MAX];
+	char pid_file[PATH_MAX];
+	char *descriptors[3];
+	struct criu_dirs d;
+	struct container c;
+	bool dir_made, mounted;
+	int console_sock;
+	pid_t pid;
+};
+
+static int load_bundle(struct restore_ctx *x, struct berth_error *err)
+{
+	const char *bundle = x->o->c.bundle ? x->o->c.bundle : ".";
+	char path[PATH_MAX + 16];
+	struct stat st;
+
+	if (!realpath(bundle, x->bundle))
+		return berr_sys(err, errno, "bundle %s", bundle);
+	snprintf(path, sizeof(path), "%s/config.json", x->bundle);
+	x->spec = berth_spec_load(path, err);
+	if (!x->spec)
+		return -1;
+	if (!x->spec->root.path)
+		return berr_set(err, "root.path: missing");
+	if (x->spec->root.path[0] == '/')
+		snprintf(path, sizeof(path), "%s", x->spec->root.path);
+	else
+		snprintf(path, sizeof(path), "%s/%s", x->bundle, x->spec->root.path);
+	if (!realpath(path, x->rootfs) || stat(x->rootfs, &st) < 0)
+		return berr_sys(err, errno, "rootfs (%s) does not exist", path);
+	if (!S_ISDIR(st.st_mode))
+		return berr_set(err, "rootfs (%s) is not a directory", path);
+	bool tty = x->spec->process.terminal;
+	if (tty && !x->o->c.console_socket)
+		return berr_set(err, "cannot allocate tty if runc will detach without setting "
+				     "console socket");
+	if (!tty && x->o->c.console_socket)
+		return berr_set(err, "cannot use console socket if runc will not detach or "
+				     "allocate tty");
+	if (x->o->c.console_socket) {
+		x->console_sock = console_socket_connect(x->o->c.console_socket, err);
+		if (x->console_sock < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void now_rfc3339(char *buf, size_t len)
+{
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
+}
+
+static int make_state_dir(struct restore_ctx *x, struct berth_error *err)
+{
+	char created[64];
+
+	x->c.dir_fd = state_dir_create(x->ro->root, x->o->c.id, err);
+	if (x->c.dir_fd < 0)
+		return -1;
+	x->dir_made = true;
+	x->c.lock_fd = x->c.dir_fd;
+	now_rfc3339(created, sizeof(created));
+	x->c.root = strdup(x->ro->root);
+	x->c.id = strdup(x->o->c.id);
+	x->c.bundle = strdup(x->bundle);
+	x->c.rootfs = strdup(x->rootfs);
+	x->c.created = strdup(created);
+	x->c.owner = strdup(geteuid() == 0 ? "root" : "");
+	x->c.annotations = x->spec->annotations;
+	x->c.n_annotations = x->spec->n_annotations;
+	x->c.has_poststart = x->spec->hooks.poststart.n > 0;
+	x->c.has_poststop = x->spec->hooks.poststop.n > 0;
+	if (!x->c.root || !x->c.id || !x->c.bundle || !x->c.rootfs || !x->c.created || !x->c.owner)
+		return berr_sys(err, ENOMEM, "restore");
+	return 0;
+}
+
+static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
+{
+	struct cgroup_params p = {
+	    .id = x->o->c.id,
+	    .cgroups_path = x->spec->linux_.cgroups_path,
+	    .manager = x->ro->cgroup_manager,
+	    .systemd = x->ro->systemd_cgroup,
+	    .rootless = x->ro->rootless,
+	};
+
+	x->c.cgroup = cgroup_manager_new(&p, err);
+	if (!x->c.cgroup)
+		return -1;
+	x->c.systemd_cgroup = x->ro->systemd_cgroup;
+	if (cgroup_manager_allow_devices(x->c.cgroup, x->spec->linux_.devices,
+					 x->spec->linux_.n_devices, err) < 0 ||
+	    cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
+		cgroup_manager_free(x->c.cgroup);
+		x->c.cgroup = NULL;
+		return -1;
+	}
+	bool off = cgroup_manager_is_disabled(x->c.cgroup);
+	x->c.cgroup_driver = strdup(off ? "disabled" : cgroup_manager_driver_name(x->c.cgroup));
+	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
+	if (!x->c.cgroup_driver || !x->c.cgroup_path)
+		return berr_sys(err, ENOMEM, "restore");
+	return 0;
+}
+
+/* CRIU builds the restored mount tree on a mount of its own: a recursive
+ * bind of the rootfs, detached again once the tree has its namespace. */
+static int mount_criu_root(struct restore_ctx *x, struct berth_error *err)
+{
+	snprintf(x->criu_root, sizeof(x->criu_root), "%s/%s/%s", x->ro->root, x->o->c.id,
+		 CRIU_ROOT_DIR);
+	if (mkdirat(x->c.dir_fd, CRIU_ROOT_DIR, 0700) < 0 && errno != EEXIST)
+		return berr_sys(err, errno, "mkdir %s", x->criu_root);
+	if (mount(x->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return berr_sys(err, errno, "bind mount %s on %s", x->rootfs, x->criu_root);
+	x->mounted = true;
+	/* Keep the host's mount events out of the restored tree and back. */
+	if (mount(NULL, x->criu_root, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
+		return berr_sys(err, errno, "make %s private", x->criu_root);
+	return 0;
+}
+
+static void unmount_criu_root(struct restore_ctx *x)
+{
+	if (x->mounted && umount2(x->criu_root, MNT_DETACH) < 0)
+		log_warn("unmount %s: %s", x->criu_root, strerror(errno));
+	x->mounted = false;
+	if (x->criu_root[0])
+		unlinkat(x->c.dir_fd, CRIU_ROOT_DIR, AT_REMOVEDIR);
+}
+
+static char *hook_state(struct restore_ctx *x, pid_t pid)
+{
+	json_t *o = container_state_object(&x->c);
+	char *s;
+
+	if (!o)
+		return NULL;
+	json_object_set_new(o, "status", json_string("creating"));
+	json_object_set_new(o, "pid", json_integer(pid));
+	s = json_dumps(o, JSON_COMPACT);
+	json_decref(o);
+	return s;
+}
+
+static int on_notify(void *ctx, const char *script, pid_t pid, int fd, struct berth_error *err)
+{
+	struct restore_ctx *x = ctx;
+
+	if (strcmp(script, "setup-namespaces") == 0) {
+		_cleanup_free_ char *state = hook_state(x, pid);
+		const struct berth_hooks *h = &x->spec->hooks;
+		if (!state)
+			return berr_set(err, "encode the state for hooks");
+		if (hooks_run(&h->prestart, "prestart", state, err) < 0 ||
+		    hooks_run(&h->create_runtime, "createRuntime", state, err) < 0)
+			return -1;
+	} else if (strcmp(script, "post-restore") == 0) {
+		x->pid = pid;
+	} else if (strcmp(script, "orphan-pts-master") == 0) {
+		if (fd < 0)
+			return berr_set(err, "criu sent no pty master");
+		int rc = x->console_sock >= 0 ? console_send_fd(x->console_sock, fd, err) : 0;
+		close(fd);
+		return rc;
+	}
+	if (fd >= 0)
+		close(fd);
+	return 0;
+}
+
+/* Pipes of the dumped stdio become berth's own stdio in the restored tree. */
+static int add_stdio(struct restore_ctx *x, struct criu_request *r, struct berth_error *err)
+{
+	for (int i = 0; i < 3; i++)
+		if (x->descriptors[i] && strstr(x->descriptors[i], "pipe:") &&
+		    criu_request_add_inherit(r, x->descriptors[i], i, err) < 0)
+			return -1;
+	return 0;
+}
+
+static int run_criu(struct restore_ctx *x, struct berth_error *err)
+{
+	char log[PATH_MAX * 2];
+	struct criu_request r;
+	struct criu_result res = {0};
+	bool has_cgroup = strcmp(x->c.cgroup_driver, "disabled") != 0;
+	bool v2 = strcmp(x->c.cgroup_driver, "v2") == 0;
+	char cgdir[PATH_MAX];
+	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", x->c.cgroup_path);
+	struct criu_ct ct = {
+	    .spec = x->spec,
+	    .bundle = x->bundle,
+	    .root = x->criu_root,
+	    .cgroup_path = has_cgroup ? x->c.cgroup_path : NULL,
+	    .cgroup_dir = v2 ? cgdir : NULL,
+	};
+	const int stdio[3] = {0, 1, 2};
+	int rc = -1;
+
+	criu_request_init(&r, CRIU_ACTION_RESTORE);
+	criu_dirs_log_path(&x->d, "restore.log", log, sizeof(log));
+	if (criu_request_set_flags(&r, &x->o->f, &x->d, "restore.log", err) < 0 ||
+	    criu_request_from_container(&r, &ct, err) < 0 || add_stdio(x, &r, err) < 0)
+		goto out;
+	if ((x->o->lsm_profile && !(r.lsm_profile = strdup(x->o->lsm_profile))) ||
+	    (x->o->lsm_mount_context && !(r.lsm_mount_context = strdup(x->o->lsm_mount_context)))) {
+		berr_sys(err, ENOMEM, "criu request");
+		goto out;
+	}
+	rc = criu_run(&r, stdio, on_notify, x, log, &res, err);
+	if (rc == 0 && res.restored_pid > 0)
+		x->pid = res.restored_pid;
+	if (rc == 0 && x->pid <= 0)
+		rc = berr_set(err, "criu restored no process");
+out:
+	criu_request_free(&r);
+	return rc;
+}
+
+static int write_pid_file(struct restore_ctx *x, struct berth_error *err)
+{
+	struct pidfile pf;
+	int rc;
+
+	if (!x->pid_file[0])
+		return 0;
+	rc = pidfile_prepare(x->pid_file, &pf, err);
+	if (rc == 0)
+		rc = pidfile_commit(&pf, x->pid, err);
+	pidfile_close(&pf);
+	return rc;
+}
+
+static void restore_cleanup(struct restore_ctx *x, bool failed)
+{
+	struct berth_error ignored;
+
+	if (failed && x->pid > 0) {
+		kill(x->pid, SIGKILL);
+		while (waitpid(x->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	if (x->c.dir_fd >= 0)
+		unmount_criu_root(x);
+	if (failed && x->c.cgroup)
+		cgroup_manager_destroy(x->c.cgroup, &ignored);
+	if (failed && x->dir_made)
+		state_dir_remove(x->ro->root, x->o->c.id);
+	if (x->console_sock >= 0)
+		close(x->console_sock);
+	criu_dirs_close(&x->d);
+	for (int i = 0; i < 3; i++)
+		free(x->descriptors[i]);
+	x->c.annotations = NULL; /* borrowed from the spec */
+	x->c.n_annotations = 0;
+	if (x->c.cgroup)
+		cgroup_manager_free(x->c.cgroup);
+	if (x->c.dir_fd >= 0)
+		close(x->c.dir_fd);
+	free(x->c.root);
+	free(x->c.id);
+	free(x->c.bundle);
+	free(x->c.rootfs);
+	free(x->c.created);
+	free(x->c.owner);
+	free(x->c.cgroup_driver);
+	free(x->c.cgroup_path);
+	berth_spec_free(x->spec);
+}
+
+static int restore_container(struct restore_ctx *x, struct berth_error *err)
+{
+	char image_path[PATH_MAX];
+	struct stat st;
+
+	if (container_id_validate(x->o->c.id, err) < 0)
+		return -1;
+	if (x->o->c.pid_file && x->o->c.pid_file[0] != '/') {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return berr_sys(err, errno, "getcwd");
+		int w = snprintf(x->pid_file, sizeof(x->pid_file), "%s/%s", cwd, x->o->c.pid_file);
+		if (w < 0 || (size_t)w >= sizeof(x->pid_file))
+			return berr_set(err, "--pid-file: path too long");
+	} else if (x->o->c.pid_file) {
+		snprintf(x->pid_file, sizeof(x->pid_file), "%s", x->o->c.pid_file);
+	}
+	/* An existing ID fails before anything is read, as with runc. */
+	char dir[PATH_MAX * 2];
+	snprintf(dir, sizeof(dir), "%s/%s", x->ro->root, x->o->c.id);
+	if (lstat(dir, &st) == 0)
+		return berr_set(err, "container with id exists: %s", x->o->c.id);
+	if (criu_image_path(&x->o->f, image_path, sizeof(image_path), err) < 0 ||
+	    criu_descriptors_read(image_path, x->descriptors, err) < 0 ||
+	    criu_dirs_open(&x->o->f, false, &x->d, err) < 0)
+		return -1;
+	if (load_bundle(x, err) < 0 || make_state_dir(x, err) < 0 || make_cgroup(x, err) < 0 ||
+	    mount_criu_root(x, err) < 0 || run_criu(x, err) < 0)
+		return -1;
+	x->c.pid = x->pid;
+	x->c.start_time = proc_start_time(x->pid);
+	if (container_save(&x->c, err) < 0 || write_pid_file(x, err) < 0)
+		return -1;
+	log_debug("restored container %s, init pid %d", x->o->c.id, (int)x->pid);
+	return 0;
+}
+
+static int wait_and_delete(const struct runtime_opts *ro, const char *id, pid_t pid,
+			   struct berth_error *err)
+{
+	int pidfd = pidfd_open_pid(pid, err);
+	struct container *c;
+
+	if (pidfd < 0)
+		return -1;
+	int status = runtime_wait_child(pid, pidfd, -1, err);
+	close(pidfd);
+	if (status < 0)
+		return -1;
+	struct berth_error ignored = {0};
+	if (container_open(ro->root, id, true, &c, &ignored) == 0) {
+		runtime_destroy(c, &ignored);
+		container_close(c);
+	}
+	return status;
+}
+
+int runtime_restore(const struct runtime_opts *ro, const struct restore_opts *o,
+		    struct berth_error *err)
+{
+	struct restore_ctx x = {.ro = ro, .o = o, .console_sock = -1};
+	sigset_t all, old;
+
+	x.c.dir_fd = -1;
+	x.c.lock_fd = -1;
+	x.d.image_fd = x.d.work_fd = -1;
+	/* In the foreground, signals are forwarded from the moment the tree
+	 * exists: block them now (criu itself starts with none blocked). */
+	sigfillset(&all);
+	if (!o->detach && sigprocmask(SIG_BLOCK, &all, &old) < 0)
+		return berr_sys(err, errno, "sigprocmask");
+	int rc = restore_container(&x, err);
+	pid_t pid = x.pid;
+	restore_cleanup(&x, rc < 0);
+	if (rc == 0 && !o->detach)
+		rc = wait_and_delete(ro, o->c.id, pid, err);
+	if (!o->detach)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
