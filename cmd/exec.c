@@ -21,6 +21,12 @@ static int strv_add(struct strv *s, char *item)
 	return 0;
 }
 
+/* The arrays only: their strings are argv's. */
+static void strv_release(struct strv *s)
+{
+	free(s->v);
+}
+
 static int run_exec(const struct cli_globals *g, int argc, char **argv, struct berth_error *err)
 {
 	static const struct option opts[] = {
@@ -43,9 +49,10 @@ static int run_exec(const struct cli_globals *g, int argc, char **argv, struct b
 	    {NULL, 0, NULL, 0},
 	};
 	struct exec_opts o = {0};
-	struct strv env = {0}, groups = {0}, caps = {0};
+	/* released on every return, usage errors included */
+	__attribute__((cleanup(strv_release))) struct strv env = {0}, groups = {0}, caps = {0};
 	struct runtime_opts ro;
-	int c, rc;
+	int c;
 
 	while ((c = cli_getopt(argc, argv, "e:tu:g:p:dc:", opts)) != -1) {
 		switch (c) {
@@ -123,11 +130,7 @@ static int run_exec(const struct cli_globals *g, int argc, char **argv, struct b
 	o.caps = caps.v;
 	o.n_caps = caps.n;
 	cli_runtime_opts(g, &ro);
-	rc = runtime_exec(&ro, &o, err);
-	free(env.v);
-	free(groups.v);
-	free(caps.v);
-	return rc;
+	return runtime_exec(&ro, &o, err);
 }
 
 const struct cli_command cli_cmd_exec = {

@@ -9,7 +9,7 @@
 # Runs as root from anywhere (the repo is found from this file's place).
 # Stages, in order: deps (tests/lib/install-deps.sh), format
 # (tests/lib/check-format.sh), build (build/, -Dwerror=true), unit (meson
-# test), asan (build-asan/ with ASan+UBSan, unit tests again), fuzz
+# test), asan (build-asan/ with ASan+UBSan: unit tests, CLI early exits), fuzz
 # (tests/fuzz/run.sh for FUZZ_SECONDS, default 60), one stage per
 # tests/integration/*.bats and tests/security/*.bats file (bats, with
 # BERTH=build/cmd/berth), clients (tests/clients/run.sh, when present), vm
@@ -126,6 +126,7 @@ stage_asan() {
 	export ASAN_OPTIONS
 	say "asan: ASAN_OPTIONS=$ASAN_OPTIONS"
 	unit_tests_in "$BUILD_ASAN"
+	"$repo/tests/lib/cli-leaks.sh" "$BUILD_ASAN/cmd/berth"
 }
 
 # libFuzzer prints a line per new input (thousands a minute): the log keeps
@@ -218,7 +219,7 @@ plan() {
 	echo "format|300|no|clang-format check of cmd/ runtime/ libcontainer/ tests/ (tests/lib/check-format.sh)"
 	echo "build|900|no|meson setup build -Dwerror=true && ninja -C build"
 	echo "unit|900|yes|meson test -C build (check unit tests)"
-	echo "asan|1200|no|unit tests built with -Db_sanitize=address,undefined in build-asan"
+	echo "asan|1200|no|unit tests and the CLI's early exits built with -Db_sanitize=address,undefined in build-asan"
 	echo "fuzz|$((FUZZ_SECONDS + 600))|no|config parser fuzzer for ${FUZZ_SECONDS}s (tests/fuzz/run.sh)"
 	for f in "$repo"/tests/integration/*.bats "$repo"/tests/security/*.bats; do
 		[ -f "$f" ] || continue
