@@ -97,10 +97,10 @@ static int check_terminal(struct create_ctx *x, struct berth_error *err)
 	bool tty = x->spec->process.terminal;
 
 	if (tty && !x->o->console_socket && !x->o->foreground)
-		return berr_set(err, "cannot allocate tty if runc will detach without setting "
+		return berr_set(err, "cannot allocate tty if berth will detach without setting "
 				     "console socket");
 	if (!tty && x->o->console_socket)
-		return berr_set(err, "cannot use console socket if runc will not detach or "
+		return berr_set(err, "cannot use console socket if berth will not detach or "
 				     "allocate tty");
 	if (x->o->console_socket) {
 		x->console_sock = console_socket_connect(x->o->console_socket, err);

@@ -224,7 +224,7 @@ static int prepare(struct exec_ctx *x, struct berth_error *err)
 			return berr_prefix(err, "linux.seccomp");
 	}
 	if (x->proc.terminal && x->o->detach && !x->o->console_socket)
-		return berr_set(err, "cannot allocate tty if runc will detach without setting "
+		return berr_set(err, "cannot allocate tty if berth will detach without setting "
 				     "console socket");
 	if (x->o->console_socket) {
 		x->console_sock = console_socket_connect(x->o->console_socket, err);
