@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "libcontainer/log.h"
 #include "libcontainer/userns.h"
+#include "runtime/version.h"
 
 static const struct cli_command *const commands[] = {
     &cli_cmd_checkpoint, &cli_cmd_create, &cli_cmd_delete, &cli_cmd_events, &cli_cmd_exec,
@@ -27,7 +28,7 @@ static const struct cli_command *find_command(const char *name)
 
 static void print_version(void)
 {
-	printf("berth version %s\nspec: 1.3.0\n", BERTH_VERSION);
+	printf("berth version %s\nspec: %s\n", BERTH_VERSION, BERTH_OCI_VERSION);
 }
 
 static void print_main_help(FILE *out)

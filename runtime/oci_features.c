@@ -15,9 +15,7 @@
 #include "libcontainer/lsm.h"
 #include "libcontainer/mount_options.h"
 #include "libcontainer/seccomp_filter.h"
-
-/* defined in version.c, which has no header yet */
-const char *berth_oci_version(void);
+#include "version.h"
 
 /* The oldest config.json version berth accepts. */
 #define FEATURES_OCI_VERSION_MIN "1.0.0"

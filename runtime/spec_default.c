@@ -11,9 +11,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cleanup.h"
-
-/* defined in version.c, which has no header yet */
-const char *berth_oci_version(void);
+#include "version.h"
 
 /* Everything below is data, in the order runc writes it, so that a diff
  * against `runc spec` output shows only the intended differences (the

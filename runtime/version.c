@@ -1,5 +1,7 @@
-/* version.c - versions berth reports (features, state, --version). */
+/* version.c - versions berth reports (see version.h). */
+#include "version.h"
+
 const char *berth_oci_version(void)
 {
-	return "1.3.0";
+	return BERTH_OCI_VERSION;
 }
