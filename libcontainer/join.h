@@ -19,7 +19,7 @@ struct join_config {
 	int sync_fd;
 	int init_pidfd;
 	pid_t init_pid;
-	uint64_t ns_flags; /* namespaces to join (pid excluded: joined by the parent) */
+	uint64_t ns_flags; /* namespaces to join (user, cgroup); the parent joined the rest */
 	bool userns;	   /* one of them is a user namespace */
 	int preserve_fds;
 	int parent_fds[6]; /* closed at once; -1 = unused */

@@ -210,10 +210,9 @@ static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 	if (!x->c.cgroup)
 		return -1;
 	x->c.systemd_cgroup = x->ro->systemd_cgroup;
-	/* linux.devices are allowed in the device cgroup too, as runc does. */
-	if (cgroup_manager_allow_devices(x->c.cgroup, x->spec->linux_.devices,
-					 x->spec->linux_.n_devices, err) < 0 ||
-	    cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
+	/* linux.devices only makes nodes: the device rules are
+	 * linux.resources.devices alone, as with runc. */
+	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
 		cgroup_manager_free(x->c.cgroup);
 		x->c.cgroup = NULL;
 		return -1;

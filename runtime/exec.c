@@ -239,7 +239,13 @@ static int prepare(struct exec_ctx *x, struct berth_error *err)
 
 static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err)
 {
-	uint64_t flags = ns_differing_flags(x->c->pid);
+	uint64_t all_flags = ns_differing_flags(x->c->pid);
+	/* The cgroup namespace is joined by the child, once it is born in the
+	 * container's cgroup: with nsdelegate, a process already inside the
+	 * container's cgroup namespace may not clone into (nor be moved into)
+	 * a cgroup from a cgroup outside that namespace (ENOENT). */
+	uint64_t child_flags = all_flags & CLONE_NEWCGROUP;
+	uint64_t flags = all_flags & ~(uint64_t)CLONE_NEWCGROUP;
 	struct ns_saved saved = {.cwd_fd = -1};
 	bool entered = false;
 	int cgfd = x->c->cgroup ? cgroup_manager_clone_fd(x->c->cgroup) : -1;
@@ -250,7 +256,7 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	    .sync_fd = x->sync[1],
 	    .init_pidfd = x->init_pidfd,
 	    .init_pid = x->c->pid,
-	    .ns_flags = 0,
+	    .ns_flags = child_flags,
 	    .userns = (flags & CLONE_NEWUSER) != 0,
 	    .preserve_fds = x->o->preserve_fds,
 	    .parent_fds = {x->sync[0], x->c->dir_fd, x->console_sock, x->procfd, cgfd, -1},
@@ -277,12 +283,11 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 		}
 		if (ns_join_pidfd(x->init_pidfd, x->c->pid, flags, err) < 0)
 			return berr_prefix(err, "join container %s", x->o->id);
-		jc.ns_flags = 0;
 		entered = false;
 	} else if (ns_enter_for_clone(x->init_pidfd, x->c->pid, flags, &saved, err) < 0) {
 		return berr_prefix(err, "join container %s", x->o->id);
 	} else {
-		jc.ns_flags = flags & CLONE_NEWUSER;
+		jc.ns_flags |= flags & CLONE_NEWUSER;
 		entered = true;
 	}
 	sigfillset(&all);

@@ -373,39 +373,6 @@ int cgroup_manager_oom_count(struct cgroup_manager *m, uint64_t *count, struct b
 	return drv(m)->oom_count(m, count, err);
 }
 
-int cgroup_manager_allow_devices(struct cgroup_manager *m, const struct berth_device *devs,
-				 size_t n, struct berth_error *err)
-{
-	struct berth_device_cgroup *rules;
-
-	if (!m || n == 0)
-		return 0;
-	rules = calloc(n, sizeof(*rules));
-	if (!rules)
-		return berr_sys(err, ENOMEM, "linux.devices");
-	for (size_t i = 0; i < n; i++) {
-		if (devs[i].type != 'c' && devs[i].type != 'b' && devs[i].type != 'u') {
-			continue; /* fifos need no device rule */
-		}
-		rules[i].allow = true;
-		rules[i].type = devs[i].type == 'u' ? 'c' : devs[i].type;
-		rules[i].has_major = true;
-		rules[i].major = devs[i].major;
-		rules[i].has_minor = true;
-		rules[i].minor = devs[i].minor;
-		rules[i].access = NULL; /* rwm */
-	}
-	/* fifo entries stay zeroed: an allow=false type 0 rule would deny all; drop them */
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (rules[i].allow)
-			rules[k++] = rules[i];
-	free(m->extra_devices);
-	m->extra_devices = rules;
-	m->n_extra_devices = k;
-	return 0;
-}
-
 void cgroup_manager_free(struct cgroup_manager *m)
 {
 	if (!m)
@@ -425,6 +392,5 @@ void cgroup_manager_free(struct cgroup_manager *m)
 		cg_strv_free(m->hier[i].created, m->hier[i].n_created);
 	}
 	free(m->hier);
-	free(m->extra_devices);
 	free(m);
 }

@@ -93,10 +93,6 @@ void cgroup_manager_free(struct cgroup_manager *m);
 /* The number of OOM kills seen in the cgroup (memory.events oom_kill on v2,
  * memory.oom_control oom_kill on v1), for `events` "oom" notifications. */
 int cgroup_manager_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_error *err);
-/* Allow the devices of linux.devices in the device cgroup as well (runc
- * does the same). Call before cgroup_manager_create(); copies the list. */
-int cgroup_manager_allow_devices(struct cgroup_manager *m, const struct berth_device *devs,
-				 size_t n, struct berth_error *err);
 /* True when the manager does nothing (disabled driver, or rootless without
  * permission). */
 bool cgroup_manager_is_disabled(const struct cgroup_manager *m);

@@ -72,10 +72,6 @@ struct cgroup_manager {
 	size_t n_hier;
 	/* the next process moves itself in (self_join.c): add_pid skips v1 */
 	bool v1_self_join;
-
-	/* extra allow rules for linux.devices entries (see cgroup_manager_allow_devices) */
-	struct berth_device_cgroup *extra_devices;
-	size_t n_extra_devices;
 };
 
 /* ---- detect.c: what is mounted, where the caller is ---- */
@@ -162,10 +158,10 @@ struct cg_device_list {
 	struct berth_device_cgroup *rules;
 	size_t n;
 };
-/* The config's rules, then the default allowed devices, then the manager's
- * extra rules (linux.devices). Free rules with free(). */
-int cg_device_rules(const struct cgroup_manager *m, const struct berth_resources *r,
-		    struct cg_device_list *out, struct berth_error *err);
+/* The config's rules, then the default allowed devices; never a rule for
+ * linux.devices, which only makes nodes (as runc). Free rules with free(). */
+int cg_device_rules(const struct berth_resources *r, struct cg_device_list *out,
+		    struct berth_error *err);
 
 /* v1: find the hierarchy carrying `controller`; NULL when not mounted. */
 struct cg_hier *cg_v1_hier(struct cgroup_manager *m, const char *controller);

@@ -54,7 +54,7 @@ static int hybrid_create(struct cgroup_manager *m, const struct berth_resources 
 		struct cg_device_list l;
 		int ret;
 
-		if (cg_device_rules(m, r, &l, err) < 0)
+		if (cg_device_rules(r, &l, err) < 0)
 			goto fail;
 		ret = cg_bpf_devices_apply(cg_v2_open_fd(m), l.rules, l.n, err);
 		free(l.rules);

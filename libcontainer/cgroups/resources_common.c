@@ -81,10 +81,10 @@ static const struct berth_device_cgroup default_allowed[] = {
 
 #define N_DEFAULT_ALLOWED (sizeof(default_allowed) / sizeof(*default_allowed))
 
-int cg_device_rules(const struct cgroup_manager *m, const struct berth_resources *r,
-		    struct cg_device_list *out, struct berth_error *err)
+int cg_device_rules(const struct berth_resources *r, struct cg_device_list *out,
+		    struct berth_error *err)
 {
-	size_t n = (r ? r->n_devices : 0) + N_DEFAULT_ALLOWED + m->n_extra_devices;
+	size_t n = (r ? r->n_devices : 0) + N_DEFAULT_ALLOWED;
 	size_t k = 0;
 
 	out->rules = calloc(n ? n : 1, sizeof(*out->rules));
@@ -100,8 +100,6 @@ int cg_device_rules(const struct cgroup_manager *m, const struct berth_resources
 	}
 	for (size_t i = 0; i < N_DEFAULT_ALLOWED; i++)
 		out->rules[k++] = default_allowed[i];
-	for (size_t i = 0; i < m->n_extra_devices; i++)
-		out->rules[k++] = m->extra_devices[i];
 	out->n = k;
 	return 0;
 }

@@ -407,7 +407,7 @@ static int apply_devices(struct cgroup_manager *m, const struct berth_resources 
 						 "not mounted on this host");
 		return 0;
 	}
-	if (cg_device_rules(m, r, &l, err) < 0)
+	if (cg_device_rules(r, &l, err) < 0)
 		return -1;
 	int fds[2] = {-1, -1};
 	/* start from "deny everything", then apply the rules in order */

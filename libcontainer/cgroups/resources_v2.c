@@ -209,7 +209,7 @@ int cg_v2_apply(struct cgroup_manager *m, const struct berth_resources *r, bool 
 
 		if (fd < 0)
 			return berr_sys(err, errno, "open %s", dir);
-		if (cg_device_rules(m, r, &l, err) < 0)
+		if (cg_device_rules(r, &l, err) < 0)
 			return -1;
 		ret = cg_bpf_devices_apply(fd, l.rules, l.n, err);
 		free(l.rules);

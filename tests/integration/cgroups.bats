@@ -27,7 +27,7 @@ setup() {
 teardown() {
 	teardown_bundle
 	# a failed test must not leave cgroups behind either
-	for d in /sys/fs/cgroup/$CGNAME /sys/fs/cgroup/*/$CGNAME; do
+	for d in /sys/fs/cgroup/$CGNAME* /sys/fs/cgroup/*/$CGNAME*; do
 		[ -d "$d" ] && rmdir "$d" 2>/dev/null
 	done
 	true
@@ -189,6 +189,52 @@ status_is() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *opened* ]]
+}
+
+# runc's oracle for one bundle: prints its output; skips without runc
+runc_run() {
+	command -v runc >/dev/null || skip "runc not installed"
+	runc --root "$BERTH_TEST_DIR/runc" run "runc-$ID" </dev/null 2>&1 || true
+	runc --root "$BERTH_TEST_DIR/runc" delete -f "runc-$ID" >/dev/null 2>&1 || true
+}
+
+@test "cgroups: linux.devices makes the node but never allows it in the device cgroup" {
+	# /dev/kmsg (c 1:11) listed in linux.devices, all devices denied: the
+	# node exists, opening it is refused, also after an update
+	update_config "c['linux']['devices'] = [{'path': '/dev/kmsg', 'type': 'c', 'major': 1, 'minor': 11}]"
+	resources '{"devices": [{"allow": false, "access": "rwm"}]}'
+	args '["sh", "-c", "test -c /dev/kmsg && echo node; exec 3>/dev/kmsg && echo opened"]'
+	run berth run "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *node* ]]
+	[[ "$output" == *"Operation not permitted"* ]]
+	[[ "$output" != *opened* ]]
+	if [ "$CGV" = 1 ]; then
+		# no rule for 1:11 in the cgroup either
+		args '["sleep", "1000"]'
+		run_detached
+		! grep -q "c 1:11" "$(cg_dir devices)/devices.list"
+		berth update --memory 128m "$ID"
+		! grep -q "c 1:11" "$(cg_dir devices)/devices.list"
+	else
+		args '["sleep", "1000"]'
+		run_detached
+		berth update --memory 128m "$ID"
+	fi
+	run berth exec "$ID" sh -c 'exec 3>/dev/kmsg && echo opened'
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"Operation not permitted"* ]]
+	[[ "$output" != *opened* ]]
+	berth delete -f "$ID"
+
+	# runc agrees
+	args '["sh", "-c", "exec 3>/dev/kmsg && echo opened"]'
+	update_config "c['linux']['cgroupsPath'] = '/$CGNAME-runc'"
+	out=$(runc_run)
+	echo "runc: $out"
+	[[ "$out" == *"Operation not permitted"* ]]
 }
 
 @test "cgroups: pause stops a counter and resume restarts it" {

@@ -160,6 +160,52 @@ case "$out" in
 esac
 finish_ct
 
+# linux.devices only makes nodes: /dev/kmsg listed there stays denied by
+# linux.resources.devices, also after an update (runc: EPERM too)
+new_ct '{"devices":[{"allow":false,"access":"rwm"}]}' sh -c 'test -c /dev/kmsg && echo node; exec 3>/dev/kmsg && echo opened'
+sed -i 's|"cgroupsPath": \(.*\),$|"cgroupsPath": \1, "devices": [{"path": "/dev/kmsg", "type": "c", "major": 1, "minor": 11}],|' "$B/config.json"
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*node*"Operation not permitted"*) pass "device eBPF: linux.devices node made but not allowed" ;;
+*) fail "device eBPF: linux.devices node made but not allowed" "$out" ;;
+esac
+"$BERTH" delete -f "$ID" >/dev/null 2>&1
+sed -i 's|"args": \[.*\]|"args": ["sleep", "1000"]|' "$B/config.json"
+if start_detached && "$BERTH" update --memory 64m "$ID"; then
+	out=$("$BERTH" exec "$ID" sh -c 'exec 3>/dev/kmsg && echo opened' 2>&1 </dev/null)
+	case "$out" in
+	*"Operation not permitted"*) pass "device eBPF: linux.devices not allowed after update" ;;
+	*) fail "device eBPF: linux.devices not allowed after update" "$out" ;;
+	esac
+else
+	fail "device eBPF: start and update" "$(cat "$OUT")"
+fi
+finish_ct
+
+# --- exec into a container with a cgroup namespace (nsdelegate) ----------------------
+# cgroup2 is mounted with nsdelegate here (init.sh), as systemd does: the
+# exec'd process must be born in the container's cgroup before it joins
+# the container's cgroup namespace.
+if grep -q ' /sys/fs/cgroup cgroup2 .*nsdelegate' /proc/mounts; then
+	new_ct '{}' sleep 1000
+	mkbundle "$B" -c "/berth-cg2-$n" -r '{}' \
+		-n '[{"type":"pid"},{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"},{"type":"cgroup"}]' \
+		-- sleep 1000
+	if start_detached; then
+		out=$("$BERTH" exec "$ID" cat /proc/self/cgroup 2>&1 </dev/null)
+		check "exec with a cgroup namespace: /proc/self/cgroup is 0::/" [ "$out" = "0::/" ]
+		[ "$out" = "0::/" ] || echo "  exec said: $out"
+		"$BERTH" exec -d --pid-file "$work/exec.pid" "$ID" sleep 1000 </dev/null >/dev/null 2>&1
+		pid=$(cat "$work/exec.pid" 2>/dev/null)
+		check "exec with a cgroup namespace: born in the container's cgroup" grep -qx "$pid" "$CG/cgroup.procs"
+	else
+		fail "exec with a cgroup namespace: start" "$(cat "$OUT")"
+	fi
+	finish_ct
+else
+	echo "SKIP exec with a cgroup namespace: cgroup2 not mounted with nsdelegate"
+fi
+
 # --- freeze via cgroup.freeze ---------------------------------------------------------------
 new_ct '{}' sh -c 'while :; do echo tick; usleep 50000; done'
 if start_detached && wait_for 100 out_has tick; then
