@@ -137,9 +137,8 @@ static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
 	if (!x->c.cgroup)
 		return -1;
 	x->c.systemd_cgroup = x->ro->systemd_cgroup;
-	if (cgroup_manager_allow_devices(x->c.cgroup, x->spec->linux_.devices,
-					 x->spec->linux_.n_devices, err) < 0 ||
-	    cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
+	/* linux.resources.devices alone: linux.devices never widens them */
+	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
 		cgroup_manager_free(x->c.cgroup);
 		x->c.cgroup = NULL;
 		return -1;
