@@ -30,6 +30,7 @@ struct cli_command {
 	const char *usage;   /* "create [command options] <container-id>" */
 	const char *summary; /* one line for `berth --help` */
 	const char *options; /* the per-command help text of its flags */
+	int failure_exit;    /* exit status when run fails (-1 with err); 0 means 1 */
 };
 
 /* Each command file defines one of these. */

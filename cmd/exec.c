@@ -139,6 +139,7 @@ const struct cli_command cli_cmd_exec = {
     .usage = "exec [command options] <container-id> <command> [command options]  || -p "
 	     "process.json <container-id>",
     .summary = "execute new process inside the container",
+    .failure_exit = 255, /* runc's: a failed exec is told from the process's own status */
     .options = "   --console-socket value       path to an AF_UNIX socket which will receive "
 	       "the pty master\n"
 	       "   --cwd value                  current working directory in the container\n"

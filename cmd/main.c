@@ -218,7 +218,7 @@ int main(int argc, char **argv)
 	rc = cmd->run(&g, argc - next, argv + next, &err);
 	if (rc < 0) {
 		report(&err);
-		return err.exit_code ? err.exit_code : 1;
+		return cmd->failure_exit ? cmd->failure_exit : 1;
 	}
 	return rc;
 }

@@ -13,7 +13,6 @@
 
 struct berth_error {
 	int errnum;		/* errno of the root cause, 0 when not a syscall failure */
-	int exit_code;		/* the CLI exit status for this failure; 0 means 1 */
 	char msg[BERR_MSG_MAX]; /* "what: why", without the "berth: " prefix */
 };
 

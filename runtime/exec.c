@@ -432,8 +432,6 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 out:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);
-	if (rc < 0)
-		err->exit_code = 255;
 	cleanup(&x);
 	return rc;
 }

@@ -31,8 +31,8 @@ struct exec_opts {
 	bool ignore_paused;
 };
 
-/* Returns the process's exit status (or 0 when detached); -1 with err, whose
- * exit_code is 255, when the exec itself failed. */
+/* Returns the process's exit status (or 0 when detached); -1 with err when
+ * the exec itself failed. */
 int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struct berth_error *err);
 
 #endif
