@@ -79,7 +79,7 @@ int caps_drop_bounding(const struct caps_sets *s, struct berth_error *err)
 	return 0;
 }
 
-int caps_apply(const struct caps_sets *s, struct berth_error *err)
+int caps_set(const struct caps_sets *s, struct berth_error *err)
 {
 	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
 	struct __user_cap_data_struct data[2] = {
@@ -95,6 +95,27 @@ int caps_apply(const struct caps_sets *s, struct berth_error *err)
 				"capset (effective 0x%llx, permitted 0x%llx, inheritable 0x%llx)",
 				(unsigned long long)s->effective, (unsigned long long)s->permitted,
 				(unsigned long long)s->inheritable);
+	return 0;
+}
+
+int caps_current(struct caps_sets *s, struct berth_error *err)
+{
+	struct __user_cap_header_struct hdr = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct data[2];
+
+	memset(s, 0, sizeof(*s));
+	if (syscall(SYS_capget, &hdr, data) < 0)
+		return berr_sys(err, errno, "capget");
+	s->effective = data[0].effective | (uint64_t)data[1].effective << 32;
+	s->permitted = data[0].permitted | (uint64_t)data[1].permitted << 32;
+	s->inheritable = data[0].inheritable | (uint64_t)data[1].inheritable << 32;
+	return 0;
+}
+
+int caps_apply(const struct caps_sets *s, struct berth_error *err)
+{
+	if (caps_set(s, err) < 0)
+		return -1;
 	/* Ambient capabilities survive execve of a non-privileged binary:
 	 * start from none, whatever we inherited. EINVAL means a kernel
 	 * without ambient capabilities (< 4.3): fine when none are wanted. */

@@ -39,6 +39,11 @@ int caps_drop_bounding(const struct caps_sets *s, struct berth_error *err);
  * effective/permitted/inheritable, clear the ambient set, raise s->ambient. */
 int caps_apply(const struct caps_sets *s, struct berth_error *err);
 
+/* Child side: capset of effective/permitted/inheritable alone (ambient and
+ * bounding untouched), and capget of the same three. */
+int caps_set(const struct caps_sets *s, struct berth_error *err);
+int caps_current(struct caps_sets *s, struct berth_error *err);
+
 /* For `berth features` "linux.capabilities": the "CAP_..." names this host
  * supports. NULL only on allocation failure. */
 json_t *caps_features_json(void);

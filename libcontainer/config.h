@@ -146,6 +146,8 @@ struct berth_hook {
 	size_t n_args;
 	char **env;
 	size_t n_env;
+	bool has_env; /* "env" given, even empty: absent means the process's, for
+		       * the hooks that run in the container (as runc) */
 	bool has_timeout;
 	int timeout; /* seconds, > 0 */
 };

@@ -184,9 +184,12 @@ static int parse_hook_list(json_t *hooks, const char *key, struct berth_hook_lis
 
 		if (!o || cj_string(o, ip, "path", CJ_REQ, &h->path, err) < 0 ||
 		    cfg_check_abs(h->path, ip, "path", err) < 0 ||
-		    cj_strv(o, ip, "args", CJ_OPT, &h->args, &h->n_args, err) < 0 ||
-		    cj_strv(o, ip, "env", CJ_OPT, &h->env, &h->n_env, err) < 0)
+		    cj_strv(o, ip, "args", CJ_OPT, &h->args, &h->n_args, err) < 0)
 			return -1;
+		rc = cj_strv(o, ip, "env", CJ_OPT, &h->env, &h->n_env, err);
+		if (rc < 0)
+			return -1;
+		h->has_env = rc > 0;
 		rc = cj_int64(o, ip, "timeout", CJ_OPT, &timeout, err);
 		if (rc < 0)
 			return -1;

@@ -19,12 +19,14 @@ static const char *env_path(const struct berth_process *p)
 	return DEFAULT_PATH;
 }
 
-static bool is_executable(const char *path, int *why)
+static bool is_executable(const char *path, int *why, bool *at_stat)
 {
 	struct stat st;
 
+	*at_stat = false;
 	if (stat(path, &st) < 0) {
 		*why = errno;
+		*at_stat = true;
 		return false;
 	}
 	if (!S_ISREG(st.st_mode)) {
@@ -76,19 +78,38 @@ static char *home_entry(uint32_t uid)
 	return out;
 }
 
-static char **env_with_home(const struct berth_process *p)
+static bool same_name(const char *a, const char *b, size_t klen)
 {
-	for (size_t i = 0; i < p->n_env; i++)
-		if (strncmp(p->env[i], "HOME=", 5) == 0)
-			return null_terminated(p->env, p->n_env);
+	return strncmp(a, b, klen) == 0 && (a[klen] == '=' || a[klen] == '\0');
+}
+
+/* The environment execve gets, as runc's init makes it: each name once,
+ * with the value of its last occurrence at the place of its first, and
+ * HOME from the user's passwd entry when missing or empty. */
+static char **build_env(const struct berth_process *p)
+{
 	char **out = calloc(p->n_env + 2, sizeof(char *));
+	size_t n = 0;
+
 	if (!out)
 		return NULL;
-	memcpy(out, p->env, p->n_env * sizeof(char *));
-	out[p->n_env] = home_entry(p->user.uid);
-	if (!out[p->n_env]) {
-		free(out);
-		return NULL;
+	for (size_t i = 0; i < p->n_env; i++) {
+		size_t klen = strcspn(p->env[i], "="), j;
+		for (j = 0; j < n && !same_name(out[j], p->env[i], klen); j++)
+			;
+		out[j] = p->env[i];
+		if (j == n)
+			n++;
+	}
+	size_t home;
+	for (home = 0; home < n && !same_name(out[home], "HOME", 4); home++)
+		;
+	if (home == n || out[home][4] != '=' || out[home][5] == '\0') {
+		out[home] = home_entry(p->user.uid);
+		if (!out[home]) {
+			free(out);
+			return NULL;
+		}
 	}
 	return out;
 }
@@ -103,12 +124,17 @@ int process_resolve_exec(struct process_ctx *ctx, char *buf, size_t len, struct 
 		return berr_set(err, "process.args: must not be empty");
 	name = p->args[0];
 	ctx->argv = null_terminated(p->args, p->n_args);
-	ctx->envp = env_with_home(p);
+	ctx->envp = build_env(p);
 	if (!ctx->argv || !ctx->envp)
 		return berr_sys(err, ENOMEM, "allocate argv");
 	if (strchr(name, '/')) {
-		if (!is_executable(name, &why))
+		bool at_stat;
+		if (!is_executable(name, &why, &at_stat)) {
+			/* runc's words, which engines match */
+			if (at_stat)
+				return berr_sys(err, why, "exec: \"%s\": stat %s", name, name);
 			return berr_sys(err, why, "exec: \"%s\"", name);
+		}
 		snprintf(buf, len, "%s", name);
 		ctx->exec_path = buf;
 		return 0;
@@ -121,7 +147,8 @@ int process_resolve_exec(struct process_ctx *ctx, char *buf, size_t len, struct 
 		    snprintf(buf, len, "%.*s/%s", (int)(dlen ? dlen : 1), dlen ? path : ".", name);
 		if (w > 0 && (size_t)w < len) {
 			int e = 0;
-			if (is_executable(buf, &e)) {
+			bool at_stat;
+			if (is_executable(buf, &e, &at_stat)) {
 				ctx->exec_path = buf;
 				return 0;
 			}

@@ -251,7 +251,8 @@ static int before_pivot(void *arg, struct berth_error *err)
 		return -1;
 	memcpy(st->state_json, msg.payload, msg.len + 1);
 	if (h->create_container.n && cfg->run_hooks)
-		return cfg->run_hooks(&h->create_container, "createContainer", st->state_json, err);
+		return cfg->run_hooks(&h->create_container, "createContainer", st->state_json, NULL,
+				      err);
 	return 0;
 }
 
@@ -318,6 +319,12 @@ static int init_steps(struct init_state *st)
 	/* The parent exits after READY: the init must outlive it. */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		return berr_sys(err, errno, "clear parent-death signal");
+	/* A listener's fd goes over the sync socket, closed at READY: then the
+	 * filter goes on now, as with runc. Otherwise after `start`, so that
+	 * waiting for it is no business of the container's profile. */
+	bool sealed = pc.seccomp && seccomp_filter_wants_notify(pc.seccomp);
+	if (sealed && process_seal(&pc, err) < 0)
+		return -1;
 	if (sync_send(cfg->sync_fd, SYNC_READY, 0, NULL, 0, -1, err) < 0)
 		return -1;
 	close(cfg->sync_fd);
@@ -331,8 +338,13 @@ static int init_steps(struct init_state *st)
 		memcpy(status + 15, "ed", 2); /* creat|ing -> creat|ed */
 		memmove(status + 17, status + 18, strlen(status + 18) + 1);
 	}
+	if (!sealed && process_seal(&pc, err) < 0)
+		return -1;
+	/* Under the filter, with the process's identity and environment, as
+	 * runc runs them. */
 	if (spec->hooks.start_container.n && cfg->run_hooks &&
-	    cfg->run_hooks(&spec->hooks.start_container, "startContainer", st->state_json, err) < 0)
+	    cfg->run_hooks(&spec->hooks.start_container, "startContainer", st->state_json, pc.envp,
+			   err) < 0)
 		return -1;
 	return process_exec(&pc, err);
 }

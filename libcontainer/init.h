@@ -37,9 +37,10 @@ struct init_config {
 	/* prestart/createRuntime run in the parent; createContainer here, before
 	 * pivot_root; startContainer after start, before execve. `kind` is the
 	 * spec's name ("createContainer"); the state document comes from the
-	 * parent. May be NULL when there are no hooks. */
+	 * parent; a hook without "env" gets `default_env` (NULL: none). May be
+	 * NULL when there are no hooks. */
 	int (*run_hooks)(const struct berth_hook_list *l, const char *kind, const char *state_json,
-			 struct berth_error *err);
+			 char *const *default_env, struct berth_error *err);
 };
 
 /* Runs in the clone3 child and never returns: it execs the workload or

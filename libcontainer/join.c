@@ -62,6 +62,8 @@ static int join_steps(const struct join_config *cfg, struct berth_error *err)
 	/* The parent-death signal would survive execve: `exec -d` parents exit. */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		return berr_sys(err, errno, "clear parent-death signal");
+	if (process_seal(&pc, err) < 0)
+		return -1;
 	return process_exec(&pc, err);
 }
 

@@ -1,9 +1,8 @@
 /* process_attrs.c - one setting of process.* each: rlimits, scheduler,
- * I/O priority, CPU affinity, personality, user and groups, cwd. */
+ * I/O priority, CPU affinity, personality, user and groups. */
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,32 +143,5 @@ int process_set_user(const struct berth_process *p, bool setgroups_allowed, stru
 		return berr_sys(err, errno, "process.user.uid %u: setresuid", u->uid);
 	if (u->has_umask)
 		umask((mode_t)u->umask);
-	return 0;
-}
-
-/* Resolve cwd inside the root with no magic links: a cwd such as
- * /proc/self/fd/N must never reach a host directory (CVE-2024-21626). */
-int process_set_cwd(const struct berth_process *p, struct berth_error *err)
-{
-	struct open_how how = {
-	    .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
-	    .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	const char *cwd = p->cwd && *p->cwd ? p->cwd : "/";
-	long fd = syscall(SYS_openat2, AT_FDCWD, cwd, &how, sizeof(how));
-
-	if (fd < 0 && errno == ENOSYS)
-		fd = open(cwd, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return berr_sys(err, errno, "chdir to cwd (\"%s\") set in config.json failed", cwd);
-	int rc = fchdir((int)fd);
-	int saved = errno;
-	close((int)fd);
-	if (rc < 0)
-		return berr_sys(err, saved, "chdir to cwd (\"%s\") set in config.json failed", cwd);
-	/* A directory outside the root makes getcwd fail: refuse it. */
-	char buf[16];
-	if (!getcwd(buf, sizeof(buf)) && errno != ERANGE)
-		return berr_set(err, "cwd (\"%s\") is outside the container root", cwd);
 	return 0;
 }

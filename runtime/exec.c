@@ -72,7 +72,8 @@ static int parse_user(const char *s, struct berth_user *u, struct berth_error *e
 	return 0;
 }
 
-/* env of the config, each -e K=V replacing a K= entry or appended. */
+/* env of the config, then each -e K=V: a name given twice ends up once,
+ * with its last value (process_resolve_exec merges them, as runc does). */
 static int merge_env(struct exec_ctx *x, struct berth_error *err)
 {
 	const struct exec_opts *o = x->o;
@@ -82,19 +83,9 @@ static int merge_env(struct exec_ctx *x, struct berth_error *err)
 	if (!x->env)
 		return berr_sys(err, ENOMEM, "allocate env");
 	memcpy(x->env, x->proc.env, n * sizeof(char *));
-	for (size_t i = 0; i < o->n_env; i++) {
-		const char *eq = strchr(o->env[i], '=');
-		size_t klen = eq ? (size_t)(eq - o->env[i]) + 1 : strlen(o->env[i]);
-		size_t j;
-		for (j = 0; j < n; j++)
-			if (strncmp(x->env[j], o->env[i], klen) == 0)
-				break;
-		x->env[j] = o->env[i];
-		if (j == n)
-			n++;
-	}
+	memcpy(x->env + n, o->env, o->n_env * sizeof(char *));
 	x->proc.env = x->env;
-	x->proc.n_env = n;
+	x->proc.n_env = n + o->n_env;
 	return 0;
 }
 

@@ -162,6 +162,7 @@ fail:
 struct hook_run {
 	const struct berth_hook *hook;
 	const char *kind;
+	char *const *default_env; /* for a hook without "env"; NULL: none */
 	const char *state;
 	size_t state_len;
 	size_t state_off;
@@ -216,11 +217,23 @@ static int set_nonblock(int fd)
 	return fl < 0 ? -1 : fcntl(fd, F_SETFL, fl | O_NONBLOCK);
 }
 
+static size_t vector_len(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
 static int spawn(struct hook_run *r, struct berth_error *err)
 {
 	const struct berth_hook *h = r->hook;
 	_cleanup_free_ char **argv = build_vector(h->args, h->n_args, h->path);
-	_cleanup_free_ char **envp = build_vector(h->env, h->n_env, NULL);
+	_cleanup_free_ char **envp =
+	    h->has_env || !r->default_env
+		? build_vector(h->env, h->n_env, NULL)
+		: build_vector((char **)r->default_env, vector_len(r->default_env), NULL);
 
 	if (!argv || !envp)
 		return berr_sys(err, ENOMEM, "prepare arguments");
@@ -341,10 +354,11 @@ static void run_cleanup(struct hook_run *r)
 }
 
 static int run_one(const struct berth_hook *h, const char *kind, const char *state,
-		   struct berth_error *err)
+		   char *const *default_env, struct berth_error *err)
 {
 	struct hook_run r = {
 	    .hook = h,
+	    .default_env = default_env,
 	    .kind = kind,
 	    .state = state ? state : "",
 	    .state_len = state ? strlen(state) : 0,
@@ -423,6 +437,12 @@ static void signals_restore(struct signal_guard *g)
 int hooks_run(const struct berth_hook_list *l, const char *kind, const char *state_json,
 	      struct berth_error *err)
 {
+	return hooks_run_env(l, kind, state_json, NULL, err);
+}
+
+int hooks_run_env(const struct berth_hook_list *l, const char *kind, const char *state_json,
+		  char *const *default_env, struct berth_error *err)
+{
 	struct signal_guard guard;
 	int rc = 0;
 
@@ -430,7 +450,7 @@ int hooks_run(const struct berth_hook_list *l, const char *kind, const char *sta
 		return 0;
 	signals_prepare(&guard);
 	for (size_t i = 0; i < l->n && rc == 0; i++)
-		rc = run_one(&l->hooks[i], kind, state_json, err);
+		rc = run_one(&l->hooks[i], kind, state_json, default_env, err);
 	signals_restore(&guard);
 	return rc;
 }

@@ -2,7 +2,9 @@
  *
  * Each hook is a program run in the runtime's namespaces with the container
  * state document on its stdin, its args and env exactly as configured (no
- * environment inherited from berth) and no fd of berth's beyond stdio.
+ * environment inherited from berth; a startContainer hook without "env"
+ * gets the container process's, see hooks_run_env) and no fd of berth's
+ * beyond stdio.
  * Hooks run in order; the first failure stops the list. This module only
  * runs hooks: it decides nothing about which kinds run when, nor whether a
  * failure is fatal (poststart/poststop only warn), and never prints. */
@@ -21,5 +23,10 @@
  * Returns 0 when all succeeded (or the list is empty). */
 int hooks_run(const struct berth_hook_list *l, const char *kind, const char *state_json,
 	      struct berth_error *err);
+/* The same, but a hook without an "env" key gets `default_env` (NULL-
+ * terminated): the container process's environment for the hooks run in
+ * the container, as runc runs them. */
+int hooks_run_env(const struct berth_hook_list *l, const char *kind, const char *state_json,
+		  char *const *default_env, struct berth_error *err);
 
 #endif
