@@ -16,6 +16,8 @@
 
 #include "cgroups/cgroup.h"
 #include "console.h"
+#include "fdclose.h"
+#include "log.h"
 #include "namespaces.h"
 #include "process.h"
 #include "procfs.h"
@@ -316,6 +318,10 @@ static int init_steps(struct init_state *st)
 	    process_resolve_exec(&pc, exec_buf, sizeof(exec_buf), err) < 0 ||
 	    process_setup(&pc, err) < 0)
 		return -1;
+	/* Nothing left to read in the container's /proc: a created init holds
+	 * only stdio, the preserved fds and exec.fifo (and sync_fd until READY). */
+	close(st->procfd);
+	st->procfd = -1;
 	/* The parent exits after READY: the init must outlive it. */
 	if (prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) < 0)
 		return berr_sys(err, errno, "clear parent-death signal");
@@ -349,6 +355,24 @@ static int init_steps(struct init_state *st)
 	return process_exec(&pc, err);
 }
 
+/* Everything else berth had open at the clone (its own fds, and those it
+ * inherited from whoever ran it) is closed now, not at execve: a created
+ * container may wait for `start` a long time, and its init must not keep a
+ * host file, pipe or socket of its caller's open meanwhile. */
+static int close_inherited(const struct init_config *cfg, struct berth_error *err)
+{
+	int keep[FD_KEEP_MAX];
+	size_t n = 0;
+
+	keep[n++] = cfg->sync_fd;
+	keep[n++] = cfg->start_fd;
+	keep[n++] = cfg->host_procfd;
+	keep[n++] = log_fd(); /* --log FILE: the init's debug lines and warnings */
+	for (size_t i = 0; cfg->self_join && i < cfg->self_join->n && n < FD_KEEP_MAX; i++)
+		keep[n++] = cfg->self_join->fds[i];
+	return fd_close_all_but(3 + cfg->preserve_fds, keep, n, err);
+}
+
 void init_run(const struct init_config *cfg)
 {
 	struct init_state st = {.cfg = cfg, .procfd = -1};
@@ -360,7 +384,9 @@ void init_run(const struct init_config *cfg)
 	for (size_t i = 0; i < sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]); i++)
 		if (cfg->parent_fds[i] >= 0)
 			close(cfg->parent_fds[i]);
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
+	if (close_inherited(cfg, &st.err) < 0) {
+		/* reported below */
+	} else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
 		berr_sys(&st.err, errno, "set parent-death signal");
 	} else if (init_steps(&st) == 0) {
 		_exit(0); /* not reached: process_exec returns only on failure */

@@ -139,3 +139,41 @@ second file" ]
 	run berth exec "$id" sh -c 'ls /proc/self/fd | wc -l' 3<"$BERTH_TEST_DIR/preserved"
 	[ "${lines[0]}" -eq 4 ]
 }
+
+# created_init_fds ID: "FD:TARGET" for each fd of the created init, seen
+# from the host, one line, sorted by fd; exec.fifo (at whatever number the
+# state dir's open gave it) as "N:exec.fifo"
+created_init_fds() {
+	local pid fd target
+	pid=$(state_field "$1" pid)
+	for fd in $(ls -1 "/proc/$pid/fd" | sort -n); do
+		target=$(readlink "/proc/$pid/fd/$fd")
+		[ "$target" = "$BERTH_ROOT/$1/exec.fifo" ] && fd=N target=exec.fifo
+		printf '%s:%s ' "$fd" "$target"
+	done
+}
+
+@test "a created init holds no fd of its caller's: only stdio and exec.fifo" {
+	local id fds
+	id=$(ct_id)
+	set_args true
+	# a host file at 4 and a /dev/null at 10, as a shell or engine may leave them
+	berth create "$id" 4>"$BERTH_TEST_DIR/host-file" 10</dev/null </dev/null >/dev/null 2>&1
+	fds=$(created_init_fds "$id")
+	echo "$fds"
+	[ "$fds" = "0:/dev/null 1:/dev/null 2:/dev/null N:exec.fifo " ]
+	# runc 1.1.5 holds more here (its log pipe and an epoll fd): not compared
+	berth start "$id"
+}
+
+@test "a created init with --preserve-fds 1 and LISTEN_FDS=1: those, stdio and exec.fifo" {
+	local id fds
+	id=$(ct_id)
+	set_args true
+	berth_activated 1 create --preserve-fds 1 "$id" 3<"$BERTH_TEST_DIR/preserved" \
+		4<"$BERTH_TEST_DIR/second" 6>"$BERTH_TEST_DIR/host-file" </dev/null >/dev/null 2>&1
+	fds=$(created_init_fds "$id")
+	echo "$fds"
+	[ "$fds" = "0:/dev/null 1:/dev/null 2:/dev/null 3:$BERTH_TEST_DIR/preserved 4:$BERTH_TEST_DIR/second N:exec.fifo " ]
+	berth start "$id"
+}
