@@ -69,6 +69,10 @@ static bool parse_line(char *line, struct mountinfo_entry *e)
 		return false;
 	if (!parse_int(f[0], &e->id) || !parse_int(f[1], &e->parent))
 		return false;
+	e->shared = false;
+	for (size_t i = 6; i < sep; i++)
+		if (strncmp(f[i], "shared:", 7) == 0)
+			e->shared = true;
 	e->root = f[3];
 	e->mountpoint = f[4];
 	e->mount_opts = f[5];

@@ -11,6 +11,7 @@
 #ifndef BERTH_MOUNTINFO_H
 #define BERTH_MOUNTINFO_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -24,6 +25,7 @@ struct mountinfo_entry {
 	char *fstype;
 	char *source;
 	char *super_opts; /* superblock options: "rw,cpu,cpuacct" */
+	bool shared;	  /* a "shared:N" tag: mounts below it propagate */
 };
 
 struct mountinfo {

@@ -53,6 +53,8 @@ static bool path_has_prefix(const char *path, const char *dir)
 			norm[j++] = path[i];
 	norm[j] = '\0';
 	size_t l = strlen(dir);
+	while (l > 1 && dir[l - 1] == '/')
+		l--;
 	return strncmp(norm, dir, l) == 0 && norm[l] == '/';
 }
 
@@ -90,6 +92,15 @@ bool mounts_attr_empty(const struct mount_attr *a)
 	return !a->attr_set && !a->attr_clr && !a->propagation;
 }
 
+/* runc remounts a bind that has any flag besides bind/rbind, and a remount
+ * without "ro" is read-write: such a bind of a read-only source is
+ * read-write ("implied rw"). A bare bind keeps the source's ro, as runc's. */
+static bool implied_rw(const struct mount_opts *o)
+{
+	return (o->flags & ~(unsigned long)(MS_BIND | MS_REC | MS_REMOUNT)) &&
+	       !(o->flags & MS_RDONLY);
+}
+
 /* In a user namespace nosuid/nodev/noexec/atime of a mount owned by an
  * outer namespace are locked: asking to clear them fails with EPERM. runc
  * keeps them (read via statvfs); so do we, by not clearing them. */
@@ -99,6 +110,9 @@ static void keep_locked_flags(int srcfd, struct mount_attr *a)
 
 	if (fstatvfs(srcfd, &sv) < 0)
 		return;
+	/* ro is locked the same way: an implied rw can't undo it there */
+	if (sv.f_flag & ST_RDONLY)
+		a->attr_clr &= ~(uint64_t)MOUNT_ATTR_RDONLY;
 	if (sv.f_flag & ST_NOSUID)
 		a->attr_clr &= ~(uint64_t)MOUNT_ATTR_NOSUID;
 	if (sv.f_flag & ST_NODEV)
@@ -291,6 +305,8 @@ static int do_bind(const struct mounts_ctx *ctx, const struct berth_mount *m,
 		return -1;
 
 	mounts_flags_to_attr(o->flags, o->clear, &attr);
+	if (implied_rw(o))
+		attr.attr_clr |= MOUNT_ATTR_RDONLY;
 	if (ctx->in_userns)
 		keep_locked_flags(src, &attr);
 	if (o->extensions & (MOPT_EXT_IDMAP | MOPT_EXT_RIDMAP)) {
@@ -412,27 +428,33 @@ static int find_new_mount(int dst, int dst_mnt, const struct mountinfo *before,
 }
 
 /* The fixups of a mount(2)-made filesystem, on the mount find_new_mount
- * checked. */
+ * checked; its fd goes to *late_ro when the caller makes it read-only later. */
 static int fixup_mount2(int dst, int dst_mnt, const struct mountinfo *before,
-			const struct mount_opts *o, bool ro_after_copy, struct berth_error *err)
+			const struct mount_opts *o, bool ro_after_copy, int *late_ro,
+			struct berth_error *err)
 {
 	_cleanup_close_ int mnt = find_new_mount(dst, dst_mnt, before, err);
 
 	if (mnt < 0 || prepare_new_mount(dst, mnt, o, ro_after_copy, err) < 0)
 		return -1;
-	return mounts_set_propagation(mnt, o, err);
+	if (mounts_set_propagation(mnt, o, err) < 0)
+		return -1;
+	if (late_ro)
+		*late_ro = steal_fd(&mnt);
+	return 0;
 }
 
 /* mount(2) on the checked fd, for flags fsconfig has no name for and where
  * fsopen is refused. Without fixups this is all; with them the new mount is
  * found (and checked) by find_new_mount. */
 static int do_fs_mount2(const struct berth_mount *m, const struct mount_opts *o, int dst,
-			const char *label, struct berth_error *err)
+			const char *label, int *late_ro, struct berth_error *err)
 {
 	bool copyup = o->extensions & MOPT_EXT_TMPCOPYUP;
-	bool fixups = o->attr_set || o->attr_clr || o->n_propagation || copyup;
 	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	bool ro_after_copy = copyup && (flags & MS_RDONLY);
+	bool ro = flags & MS_RDONLY;
+	bool ro_after_copy = ro && copyup && !late_ro;
+	bool fixups = o->attr_set || o->attr_clr || o->n_propagation || copyup || late_ro;
 	_cleanup_free_ char *data = with_label(o->data, label);
 	struct mountinfo before = {0};
 	char fdp[SAFEPATH_FDPATH_MAX];
@@ -442,41 +464,72 @@ static int do_fs_mount2(const struct berth_mount *m, const struct mount_opts *o,
 		return berr_sys(err, ENOMEM, "mount data");
 	if (fixups && (mount_id(dst, &dst_mnt, err) < 0 || mountinfo_read(&before, err) < 0))
 		return -1;
-	if (ro_after_copy)
+	if (ro && (copyup || late_ro))
 		flags &= ~(unsigned long)MS_RDONLY;
 	if (mount(m->source ? m->source : m->type, safepath_fdpath(dst, fdp), m->type, flags,
 		  data) < 0)
 		rc = berr_sys(err, errno, "mount %s", m->type);
 	else
-		rc = fixups ? fixup_mount2(dst, dst_mnt, &before, o, ro_after_copy, err) : 0;
+		rc = fixups ? fixup_mount2(dst, dst_mnt, &before, o, ro_after_copy, late_ro, err)
+			    : 0;
 	mountinfo_free(&before);
 	return rc;
 }
 
-static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
-		 const struct mount_opts *o, struct berth_error *err)
+/* procfs and sysfs only on a directory of their own, never through a
+ * symlink at the destination (runc's check, with runc's words). A missing
+ * destination is fine: it is created as a directory. */
+static int check_ordinary_dir(const struct mounts_ctx *ctx, const struct berth_mount *m,
+			      struct berth_error *err)
+{
+	_cleanup_close_ int fd =
+	    safepath_open(ctx->rootfd, m->destination, O_PATH | O_NOFOLLOW, err);
+	struct stat st;
+
+	if (fd < 0 && err->errnum == ENOENT) {
+		berr_clear(err);
+		return 0;
+	}
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) < 0)
+		return berr_sys(err, errno, "fstat %s", m->destination);
+	if (!S_ISDIR(st.st_mode))
+		return berr_set(err, "filesystem \"%s\" must be mounted on ordinary directory",
+				m->type);
+	return 0;
+}
+
+static int do_fs_opts(const struct mounts_ctx *ctx, const struct berth_mount *m,
+		      const struct mount_opts *o, int *late_ro, struct berth_error *err)
 {
 	bool strict = type_is(m->type, "proc") || type_is(m->type, "sysfs");
 	bool labelled = !strict && !type_is(m->type, "mqueue");
 	const char *label = labelled ? ctx->mount_label : NULL;
 	unsigned long flags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
-	_cleanup_close_ int dst = mounts_open_dest(ctx, m->destination, true, strict, err);
 
+	if (!(flags & MS_RDONLY))
+		late_ro = NULL;
+	if (strict && check_ordinary_dir(ctx, m, err) < 0)
+		return -1;
+	_cleanup_close_ int dst = mounts_open_dest(ctx, m->destination, true, strict, err);
 	if (dst < 0)
 		return -1;
 	if (check_proc_dest(dst, m->destination, m->type, err) < 0)
 		return -1;
 	if (!newmount_flags_fit(flags) || force_mount2())
-		return do_fs_mount2(m, o, dst, label, err);
-	/* tmpcopyup writes first: the mount (not the superblock, a fresh one
-	 * nothing else mounts) becomes read-only after the copy */
-	bool ro_after_copy = (flags & MS_RDONLY) && (o->extensions & MOPT_EXT_TMPCOPYUP);
-	if (ro_after_copy)
+		return do_fs_mount2(m, o, dst, label, late_ro, err);
+	/* The mount (not the superblock, a fresh one nothing else mounts)
+	 * becomes read-only after tmpcopyup wrote to it or, with late_ro, after
+	 * the caller made what goes below it. */
+	bool copyup = o->extensions & MOPT_EXT_TMPCOPYUP;
+	bool ro_after_copy = (flags & MS_RDONLY) && copyup && !late_ro;
+	if ((flags & MS_RDONLY) && (copyup || late_ro))
 		flags &= ~(unsigned long)MS_RDONLY;
 	_cleanup_close_ int mnt = newmount_create(m->type, m->source ? m->source : m->type, o->data,
 						  label, flags, newmount_attrs(flags), err);
 	if (mnt == NEWMOUNT_NO_FSOPEN)
-		return do_fs_mount2(m, o, dst, label, err);
+		return do_fs_mount2(m, o, dst, label, late_ro, err);
 	if (mnt < 0)
 		return berr_prefix(err, "mount %s", m->type);
 	if (prepare_new_mount(dst, mnt, o, ro_after_copy, err) < 0)
@@ -485,15 +538,89 @@ static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
 		return berr_sys(err, errno, "attach the %s mount", m->type);
 	/* after attaching: move_mount gives a mount under a shared parent the
 	 * parent's propagation, which would undo "private" set before */
-	return mounts_set_propagation(mnt, o, err);
+	if (mounts_set_propagation(mnt, o, err) < 0)
+		return -1;
+	if (late_ro)
+		*late_ro = steal_fd(&mnt);
+	return 0;
+}
+
+static bool has_mode_option(const char *data)
+{
+	for (const char *p = data; p && *p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+		if (strncmp(p, "mode=", 5) == 0)
+			return true;
+	return false;
+}
+
+/* A tmpfs without mode= over a directory of the image takes that
+ * directory's mode, as with runc; over one berth makes, the kernel's 1777.
+ * *data gets "<data>,mode=N" then, else stays NULL. */
+static int tmpfs_mode_data(const struct mounts_ctx *ctx, const struct berth_mount *m,
+			   const struct mount_opts *o, char **data, struct berth_error *err)
+{
+	struct stat st;
+
+	*data = NULL;
+	if (!type_is(m->type, "tmpfs") || has_mode_option(o->data))
+		return 0;
+	_cleanup_close_ int fd = safepath_open(ctx->rootfd, m->destination, O_PATH, err);
+	if (fd < 0) {
+		if (err->errnum != ENOENT)
+			return -1;
+		berr_clear(err);
+		return 0;
+	}
+	if (fstat(fd, &st) < 0)
+		return berr_sys(err, errno, "fstat %s", m->destination);
+	if (!S_ISDIR(st.st_mode))
+		return 0;
+	if (asprintf(data, "%s%smode=%04o", o->data ? o->data : "", o->data ? "," : "",
+		     (unsigned)(st.st_mode & 07777)) < 0) {
+		*data = NULL;
+		return berr_sys(err, ENOMEM, "mount data");
+	}
+	return 0;
+}
+
+static int do_fs(const struct mounts_ctx *ctx, const struct berth_mount *m,
+		 const struct mount_opts *in, int *late_ro, struct berth_error *err)
+{
+	_cleanup_free_ char *mode_data = NULL;
+	struct mount_opts with_mode = *in;
+	const struct mount_opts *o = in;
+
+	if (tmpfs_mode_data(ctx, m, in, &mode_data, err) < 0)
+		return -1;
+	if (mode_data) {
+		with_mode.data = mode_data;
+		o = &with_mode;
+	}
+	return do_fs_opts(ctx, m, o, late_ro, err);
+}
+
+bool mounts_ro_waits(const struct berth_mount *mounts, size_t n, size_t i)
+{
+	const char *dest = mounts[i].destination;
+
+	if (!dest)
+		return false;
+	if (mounts_path_equal(dest, "/dev"))
+		return true;
+	for (size_t j = i + 1; j < n; j++)
+		if (mounts[j].destination && path_has_prefix(mounts[j].destination, dest))
+			return true;
+	return false;
 }
 
 int mounts_apply(const struct mounts_ctx *ctx, const struct berth_mount *m, size_t index,
-		 struct berth_error *err)
+		 int *late_ro, struct berth_error *err)
 {
 	struct mount_opts o;
 	int rc;
 
+	if (late_ro)
+		*late_ro = -1;
 	if (!m->destination || !*m->destination)
 		return berr_set(err, "mounts[%zu]: destination is empty", index);
 	if (mount_opts_parse(m->options, m->n_options, &o, err) < 0)
@@ -505,7 +632,7 @@ int mounts_apply(const struct mounts_ctx *ctx, const struct berth_mount *m, size
 	else if (type_is(m->type, "cgroup") || type_is(m->type, "cgroup2"))
 		rc = mounts_cgroup(ctx, m, &o, err);
 	else
-		rc = do_fs(ctx, m, &o, err);
+		rc = do_fs(ctx, m, &o, late_ro, err);
 	mount_opts_free(&o);
 	if (rc < 0)
 		return berr_prefix(err, "mounts[%zu] (%s)", index, m->destination);

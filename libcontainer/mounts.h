@@ -42,9 +42,17 @@ struct mounts_ctx {
 	void *before_cgroup_arg;
 };
 
-/* Perform mounts[index]. Errors name "mounts[i] (dest)". */
+/* Perform mounts[index]. Errors name "mounts[i] (dest)". With late_ro
+ * (may be NULL), a read-only new filesystem is attached read-write and an
+ * fd of it is left in *late_ro (else -1) for the caller to make read-only
+ * once what goes below it is made. */
 int mounts_apply(const struct mounts_ctx *ctx, const struct berth_mount *m, size_t index,
-		 struct berth_error *err);
+		 int *late_ro, struct berth_error *err);
+
+/* True when a read-only mounts[i] must wait for late_ro: it is /dev (the
+ * devices are made in it) or a later entry mounts below it. runc makes
+ * /dev read-only at the end in the same way. */
+bool mounts_ro_waits(const struct berth_mount *mounts, size_t n, size_t i);
 
 /* Clone `srcfd` (any fd, O_PATH fine) as a detached mount tree (recursive
  * when `recursive`), apply `attr` and `attr_rec` (either may be NULL) and

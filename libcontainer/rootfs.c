@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -40,13 +41,18 @@ static int root_propagation(const char *name, unsigned long *prop, struct berth_
 	return 0;
 }
 
-/* pivot_root refuses a new root whose parent mount is shared; with a shared
- * rootfsPropagation make that parent private (runc does the same). */
+/* The mount holding the rootfs (the rootfs itself when it is a mount
+ * point), made private when it is shared: pivot_root refuses a new root
+ * whose parent is shared, and a self-bind of a shared mount joins its peer
+ * group, which would carry every mount made below it to the host. A slave
+ * stays one, as with runc: a slave or rslave root still receives the
+ * host's mounts. */
 static int make_parent_private(const char *rootfs, struct berth_error *err)
 {
 	struct mountinfo mi;
 	char best[PATH_MAX] = "/";
 	size_t bestlen = 0;
+	bool shared = false;
 
 	if (mountinfo_read(&mi, err) < 0)
 		return -1;
@@ -55,13 +61,15 @@ static int make_parent_private(const char *rootfs, struct berth_error *err)
 		size_t l = strlen(mp);
 		bool under = strcmp(mp, "/") == 0 || (strncmp(rootfs, mp, l) == 0 &&
 						      (rootfs[l] == '/' || rootfs[l] == '\0'));
-		if (under && l > bestlen && l < sizeof(best) && strcmp(mp, rootfs) != 0) {
+		/* ">=": of mounts stacked on one point, the later is on top */
+		if (under && l >= bestlen && l < sizeof(best)) {
 			memcpy(best, mp, l + 1);
 			bestlen = l;
+			shared = mi.entries[i].shared;
 		}
 	}
 	mountinfo_free(&mi);
-	if (mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
+	if (shared && mount(NULL, best, NULL, MS_PRIVATE, NULL) < 0)
 		return berr_sys(err, errno, "make %s private", best);
 	return 0;
 }
@@ -111,10 +119,51 @@ static bool dev_is_tmpfs(const struct berth_spec *spec)
 	return false;
 }
 
+static bool path_under(const char *path, const char *dir)
+{
+	size_t l = strlen(dir);
+
+	return strncmp(path, dir, l) == 0 && (path[l] == '/' || path[l] == '\0');
+}
+
+/* Without pivot_root the host's mounts stay in the container's namespace,
+ * out of sight but counted: a whole procfs or sysfs among them lets the
+ * kernel allow a fresh, unmasked procfs or sysfs in a user namespace made
+ * inside the container. Detach each (a slave first, so the unmount stays
+ * here), or cover it with a tmpfs where detaching is refused; runc does the
+ * same. */
+static int detach_host_pseudofs(const char *rootfs, struct berth_error *err)
+{
+	struct mountinfo mi;
+	int rc = 0;
+
+	if (mountinfo_read(&mi, err) < 0)
+		return -1;
+	for (size_t i = 0; i < mi.n && rc == 0; i++) {
+		const struct mountinfo_entry *e = &mi.entries[i];
+		if (strcmp(e->root, "/") != 0 || path_under(e->mountpoint, rootfs) ||
+		    (strcmp(e->fstype, "proc") != 0 && strcmp(e->fstype, "sysfs") != 0))
+			continue;
+		if (mount(NULL, e->mountpoint, NULL, MS_SLAVE | MS_REC, NULL) < 0) {
+			if (errno == ENOENT) /* under one detached already */
+				continue;
+			rc = berr_sys(err, errno, "make %s a slave", e->mountpoint);
+		} else if (umount2(e->mountpoint, MNT_DETACH) < 0) {
+			if ((errno != EINVAL && errno != EPERM) ||
+			    mount("tmpfs", e->mountpoint, "tmpfs", 0, NULL) < 0)
+				rc = berr_sys(err, errno, "detach the host's %s", e->mountpoint);
+		}
+	}
+	mountinfo_free(&mi);
+	return rc;
+}
+
 /* cwd is the new root (an fd of the bound rootfs). */
-static int enter_root(bool no_pivot, struct berth_error *err)
+static int enter_root(const char *rootfs, bool no_pivot, struct berth_error *err)
 {
 	if (no_pivot) {
+		if (detach_host_pseudofs(rootfs, err) < 0)
+			return -1;
 		/* for ramdisk roots: pivot_root can't leave initramfs */
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
 			return berr_sys(err, errno, "move the rootfs to /");
@@ -140,8 +189,10 @@ static int enter_root(bool no_pivot, struct berth_error *err)
 	return 0;
 }
 
+/* late_ro[i]: an fd of mounts[i] when it is made read-only after the mounts
+ * below it and the devices (mounts_ro_waits), else -1. */
 static int before_pivot_steps(const struct rootfs_config *cfg, int rootfd, const char *label,
-			      struct berth_error *err)
+			      int *late_ro, struct berth_error *err)
 {
 	const struct berth_spec *spec = cfg->spec;
 	struct mounts_ctx mc = {
@@ -153,13 +204,22 @@ static int before_pivot_steps(const struct rootfs_config *cfg, int rootfd, const
 	    .before_cgroup_arg = cfg->before_pivot_arg,
 	};
 
-	for (size_t i = 0; i < spec->n_mounts; i++)
-		if (mounts_apply(&mc, &spec->mounts[i], i, err) < 0)
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		int *late = mounts_ro_waits(spec->mounts, spec->n_mounts, i) ? &late_ro[i] : NULL;
+		if (mounts_apply(&mc, &spec->mounts[i], i, late, err) < 0)
 			return -1;
+	}
 	if (devices_setup(rootfd, &spec->linux_, dev_is_tmpfs(spec), cfg->in_userns, err) < 0)
 		return -1;
 	if (cfg->console_fd >= 0 && devices_bind_console(rootfd, cfg->console_fd, err) < 0)
 		return -1;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		struct mount_attr ro = {.attr_set = MOUNT_ATTR_RDONLY};
+		if (late_ro[i] >= 0 &&
+		    mount_setattr(late_ro[i], "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+			return berr_sys(err, errno, "mounts[%zu] (%s): make it read-only", i,
+					spec->mounts[i].destination);
+	}
 	/* A missing process.cwd is created inside the root, as runc does. */
 	if (spec->has_process && spec->process.cwd && strcmp(spec->process.cwd, "/") != 0) {
 		int fd = safepath_mkdir_p(rootfd, spec->process.cwd, 0755, false, err);
@@ -198,21 +258,36 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 	const struct berth_spec *spec = cfg->spec;
 	_cleanup_close_ int rootfd = -1, nullfd = -1;
 	const char *label = effective_label(spec->linux_.mount_label);
+	_cleanup_free_ int *late_ro = NULL;
 	unsigned long prop;
 
 	if (!cfg->rootfs || cfg->rootfs[0] != '/')
 		return berr_set(err, "rootfs must be an absolute path");
 	if (root_propagation(spec->linux_.rootfs_propagation, &prop, err) < 0)
 		return -1;
-	if (mount(NULL, "/", NULL, prop, NULL) < 0)
+	/* An unbindable / could not be bound below: the rootfs gets it after
+	 * the pivot, until then it is a slave like the default. */
+	if (mount(NULL, "/", NULL, (prop & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop, NULL) < 0)
 		return berr_sys(err, errno, "set / propagation");
-	if ((prop & MS_SHARED) && make_parent_private(cfg->rootfs, err) < 0)
+	/* Always, as runc: a non-recursive value leaves the mount holding the
+	 * rootfs shared with the host's, and every mount below would appear
+	 * there too. */
+	if (make_parent_private(cfg->rootfs, err) < 0)
 		return -1;
 	rootfd = bind_rootfs(cfg->rootfs, err);
 	if (rootfd < 0)
 		return -1;
 
-	if (before_pivot_steps(cfg, rootfd, label, err) < 0)
+	late_ro = malloc((spec->n_mounts ? spec->n_mounts : 1) * sizeof(*late_ro));
+	if (!late_ro)
+		return berr_sys(err, ENOMEM, "mounts");
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		late_ro[i] = -1;
+	int rc = before_pivot_steps(cfg, rootfd, label, late_ro, err);
+	for (size_t i = 0; i < spec->n_mounts; i++)
+		if (late_ro[i] >= 0)
+			close(late_ro[i]);
+	if (rc < 0)
 		return -1;
 	/* the container's null device, checked, before any hook could swap it */
 	if (spec->linux_.n_masked_paths) {
@@ -224,13 +299,16 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 		return -1;
 	if (fchdir(rootfd) < 0)
 		return berr_sys(err, errno, "chdir to the rootfs");
-	if (enter_root(cfg->no_pivot, err) < 0)
+	if (enter_root(cfg->rootfs, cfg->no_pivot, err) < 0)
 		return -1;
-	/* the self-bind was made under a private parent: give the new root the
-	 * propagation the config asks for */
+	if (after_pivot_steps(cfg, nullfd, label, err) < 0)
+		return -1;
+	/* The self-bind may have been made under a private parent: give the
+	 * new root the propagation the config asks for. Last, because the
+	 * masks bind below it and an unbindable tree refuses that. */
 	if (spec->linux_.rootfs_propagation && mount(NULL, "/", NULL, prop, NULL) < 0)
 		return berr_sys(err, errno, "set the new root's propagation");
-	return after_pivot_steps(cfg, nullfd, label, err);
+	return 0;
 }
 
 int rootfs_bind_console(int console_fd, struct berth_error *err)

@@ -42,6 +42,10 @@ START_TEST(test_parse_fields)
 	ck_assert_str_eq(mi.entries[4].mountpoint, "/mnt/with space\\x");
 	ck_assert_str_eq(mi.entries[4].source, "my src");
 	ck_assert_str_eq(mi.entries[5].fstype, "proc");
+	/* the shared tag, also after another one; none without tags */
+	ck_assert(mi.entries[0].shared);
+	ck_assert(mi.entries[3].shared);
+	ck_assert(!mi.entries[4].shared);
 	ck_assert_ptr_eq(mountinfo_find_id(&mi, 31), &mi.entries[2]);
 	ck_assert_ptr_null(mountinfo_find_id(&mi, 99));
 	mountinfo_free(&mi);
