@@ -49,6 +49,14 @@ int sync_send(int sock, enum sync_type type, int64_t value, const void *payload,
 	return 0;
 }
 
+/* EPROTO tells a broken message from a peer that is gone (see sync.h). */
+static int malformed(struct berth_error *err)
+{
+	if (err)
+		err->errnum = EPROTO;
+	return -1;
+}
+
 static void drop_fd(struct sync_msg *msg)
 {
 	if (msg->fd >= 0)
@@ -77,14 +85,15 @@ int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err)
 	/* Too short for a header: hdr holds only what arrived, so don't read it. */
 	if ((size_t)n < sizeof(hdr)) {
 		drop_fd(msg);
-		return berr_set(err, "sync: malformed message (%zd bytes, shorter than a header)",
-				n);
+		berr_set(err, "sync: malformed message (%zd bytes, shorter than a header)", n);
+		return malformed(err);
 	}
 	if ((flags & (MSG_TRUNC | MSG_CTRUNC)) || (size_t)n - sizeof(hdr) != hdr.len ||
 	    hdr.len > SYNC_PAYLOAD_MAX) {
 		drop_fd(msg);
-		return berr_set(err, "sync: malformed message (%zd bytes, header says %u)", n,
-				(unsigned)hdr.len);
+		berr_set(err, "sync: malformed message (%zd bytes, header says %u)", n,
+			 (unsigned)hdr.len);
+		return malformed(err);
 	}
 	msg->type = hdr.type;
 	msg->len = hdr.len;

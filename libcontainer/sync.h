@@ -48,7 +48,8 @@ const char *sync_type_name(enum sync_type t);
 /* Send a message; fd < 0 sends none. */
 int sync_send(int sock, enum sync_type type, int64_t value, const void *payload, size_t len, int fd,
 	      struct berth_error *err);
-/* Receive one message; returns 0, or -1 with err (EOF is "peer closed"). */
+/* Receive one message; returns 0, or -1 with err: EOF is "peer closed", a
+ * message that breaks the format has errnum EPROTO (the text says how). */
 int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err);
 /* Receive and require `type`. A SYNC_ERROR from the peer becomes err (its
  * text, its errno); any other type is a protocol error. */

@@ -311,8 +311,12 @@ static int serve(struct exec_ctx *x, struct berth_error *err)
 	struct berth_error rerr;
 
 	for (;;) {
-		if (sync_recv(x->sync[0], &msg, &rerr) < 0)
-			return 0; /* closed on exec */
+		if (sync_recv(x->sync[0], &msg, &rerr) < 0) {
+			if (rerr.errnum != EPROTO)
+				return 0; /* closed on exec (a death shows in its status) */
+			*err = rerr;
+			return berr_prefix(err, "exec");
+		}
 		switch (msg.type) {
 		case SYNC_ERROR:
 			berr_set(err, "%s", msg.payload);

@@ -473,6 +473,30 @@ START_TEST(exec_child_dies_at_each_step)
 }
 END_TEST
 
+/* A broken message is an error, not taken for the close of a successful
+ * execve (as it was: every failed receive meant "exec'd"). */
+START_TEST(exec_short_message)
+{
+	struct fake f;
+	struct exec_ctx x;
+	struct berth_error err = {0};
+	int sv[2];
+
+	fake_init(&f, true);
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(send(sv[1], "ab", 2, 0), 2);
+	close(sv[1]);
+	x = (struct exec_ctx){.spec = &f.spec, .c = &f.c, .console_sock = -1, .notify_sock = -1};
+	x.sync[0] = sv[0];
+	x.sync[1] = -1;
+	ck_assert_int_eq(serve(&x, &err), -1);
+	ck_assert_str_eq(err.msg, "exec: sync: malformed message (2 bytes, shorter than a header)");
+	ck_assert_int_eq(err.errnum, EPROTO);
+	close(sv[0]);
+	fake_fini(&f);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sync_sequence");
@@ -490,6 +514,7 @@ int main(void)
 	tcase_add_test(te, exec_happy_path);
 	tcase_add_loop_test(te, exec_error_at_each_step, STEP_GO, N_STEPS);
 	tcase_add_loop_test(te, exec_child_dies_at_each_step, STEP_GO, N_STEPS);
+	tcase_add_test(te, exec_short_message);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, te);
 	sr = srunner_create(s);
