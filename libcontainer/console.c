@@ -9,12 +9,69 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <termios.h>
 #include <unistd.h>
 
 #include "cleanup.h"
 #include "fdpass.h"
+
+#define GROUP_FILE_MAX (1 << 20)
+
+/* The gid of group "tty" in the container's /etc/group (we are inside its
+ * root already), or -1. A regular file only, opened non-blocking: a FIFO
+ * planted there must not hang the init. */
+static long tty_gid(void)
+{
+	_cleanup_close_ int fd = open("/etc/group", O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	struct stat st;
+	char buf[4096], line[512];
+	size_t len = 0, total = 0;
+	ssize_t n;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return -1;
+	while (total < GROUP_FILE_MAX && (n = read(fd, buf, sizeof(buf))) > 0) {
+		total += (size_t)n;
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] != '\n') {
+				if (len < sizeof(line) - 1)
+					line[len++] = buf[i];
+				continue;
+			}
+			line[len] = '\0';
+			len = 0;
+			/* tty:x:5:members */
+			char *gid = strncmp(line, "tty:", 4) == 0 ? strchr(line + 4, ':') : NULL;
+			char *end;
+			if (!gid)
+				continue;
+			long v = strtol(gid + 1, &end, 10);
+			if (end != gid + 1 && (*end == ':' || *end == '\0') && v >= 0)
+				return v;
+		}
+	}
+	return -1;
+}
+
+/* As runc: the process's user owns its terminal (or it could not use it
+ * after dropping root), in group tty where the container has one, else in
+ * the process's group; mode 0620. A uid or gid the user namespace does not
+ * map (EINVAL), an inode we may not change (EPERM) or a read-only /dev
+ * (EROFS) leave it as it is rather than fail the container. */
+static int own_peer(int slave, const struct berth_user *u, struct berth_error *err)
+{
+	long tty = tty_gid();
+	gid_t gid = tty >= 0 ? (gid_t)tty : (gid_t)u->gid;
+
+	if (fchown(slave, (uid_t)u->uid, gid) < 0 && errno != EINVAL && errno != EPERM &&
+	    errno != EROFS)
+		return berr_sys(err, errno, "chown the pty to %u:%u", u->uid, (unsigned)gid);
+	if (fchmod(slave, 0620) < 0 && errno != EPERM && errno != EROFS)
+		return berr_sys(err, errno, "chmod the pty to 0620");
+	return 0;
+}
 
 int console_setup_child(const struct berth_process *p, int *slave_fd, struct berth_error *err)
 {
@@ -29,6 +86,10 @@ int console_setup_child(const struct berth_process *p, int *slave_fd, struct ber
 	int slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
 	if (slave < 0)
 		return berr_sys(err, errno, "open pty peer");
+	if (own_peer(slave, &p->user, err) < 0) {
+		close(slave);
+		return -1;
+	}
 	if (p->has_console_size) {
 		struct winsize ws = {.ws_row = (unsigned short)p->console_height,
 				     .ws_col = (unsigned short)p->console_width};
