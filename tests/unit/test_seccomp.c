@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "libcontainer/config.h"
+#include "libcontainer/fdpass.h"
 #include "libcontainer/seccomp_filter.h"
 #include "libcontainer/seccomp_internal.h"
 
@@ -669,39 +670,22 @@ static const char *listener_path(void)
 
 static int send_fd(int sock, int fd)
 {
-	union {
-		struct cmsghdr a;
-		char b[CMSG_SPACE(sizeof(int))];
-	} u = {0};
-	char c = 'f';
-	struct iovec iov = {&c, 1};
-	struct msghdr m = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof(int));
-	return sendmsg(sock, &m, 0) == 1 ? 0 : -1;
+	struct iovec iov = {"f", 1};
+
+	return fdpass_send(sock, &iov, 1, fd) == 1 ? 0 : -1;
 }
 
 static int recv_fd(int sock)
 {
-	union {
-		struct cmsghdr a;
-		char b[CMSG_SPACE(sizeof(int))];
-	} u;
 	char c;
 	struct iovec iov = {&c, 1};
-	struct msghdr m = {
-	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b, .msg_controllen = sizeof(u.b)};
-	if (recvmsg(sock, &m, MSG_CMSG_CLOEXEC) != 1)
-		return -1;
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
-	int fd = -1;
-	if (h && h->cmsg_type == SCM_RIGHTS)
-		memcpy(&fd, CMSG_DATA(h), sizeof(int));
-	return fd;
+	int fd;
+
+	if (fdpass_recv(sock, &iov, 1, &fd, NULL) == 1)
+		return fd;
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 START_TEST(notify_listener)
