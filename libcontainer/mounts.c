@@ -42,20 +42,28 @@ bool mounts_path_equal(const char *a, const char *b)
 	}
 }
 
-static bool path_has_prefix(const char *path, const char *dir)
+/* path with repeated slashes folded and trailing ones dropped, into out */
+static void fold_slashes(const char *path, char out[PATH_MAX])
 {
-	/* "/proc/x" has prefix "/proc"; repeated slashes are folded first */
-	char norm[PATH_MAX];
 	size_t j = 0;
 
-	for (size_t i = 0; path[i] && j < sizeof(norm) - 1; i++)
-		if (!(path[i] == '/' && j > 0 && norm[j - 1] == '/'))
-			norm[j++] = path[i];
-	norm[j] = '\0';
-	size_t l = strlen(dir);
-	while (l > 1 && dir[l - 1] == '/')
-		l--;
-	return strncmp(norm, dir, l) == 0 && norm[l] == '/';
+	for (size_t i = 0; path[i] && j < PATH_MAX - 1; i++)
+		if (!(path[i] == '/' && j > 0 && out[j - 1] == '/'))
+			out[j++] = path[i];
+	while (j > 1 && out[j - 1] == '/')
+		j--;
+	out[j] = '\0';
+}
+
+/* "/proc/x" has prefix "/proc", "//proc//x/" too; "/procx" has not */
+static bool path_has_prefix(const char *path, const char *dir)
+{
+	char p[PATH_MAX], d[PATH_MAX];
+
+	fold_slashes(path, p);
+	fold_slashes(dir, d);
+	size_t l = strlen(d);
+	return strncmp(p, d, l) == 0 && p[l] == '/';
 }
 
 /* ---- MS_* flags to mount_setattr attributes ---- */
