@@ -204,6 +204,8 @@ static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 	    .manager = x->ro->cgroup_manager,
 	    .systemd = x->ro->systemd_cgroup,
 	    .rootless = x->ro->rootless,
+	    .annotations = x->spec->annotations,
+	    .n_annotations = x->spec->n_annotations,
 	};
 
 	x->c.cgroup = cgroup_manager_new(&p, err);
@@ -425,6 +427,13 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	x->sync[1] = -1;
 	if (cgroup_manager_add_pid(x->c.cgroup, x->pid, err) < 0)
 		return -1;
+	/* the systemd driver learns its cgroup only now, from systemd */
+	if (strcmp(x->c.cgroup_path, cgroup_manager_path(x->c.cgroup)) != 0) {
+		free(x->c.cgroup_path);
+		x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
+		if (!x->c.cgroup_path)
+			return berr_sys(err, ENOMEM, "cgroup path");
+	}
 	if (process_write_oom_score_adj(x->pid, &x->spec->process, x->procfd, err) < 0)
 		return -1;
 	if ((flags & CLONE_NEWTIME) && timens_write_offsets(x->pid, x->spec, x->procfd, err) < 0)

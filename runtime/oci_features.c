@@ -142,13 +142,14 @@ static json_t *namespaces_json(void)
 	return a;
 }
 
-/* Which cgroup setups berth can drive here. The systemd driver is not
- * implemented yet (cgroup_manager_new refuses --systemd-cgroup), so it is
- * reported as unsupported even where systemd runs. */
+/* Which cgroup setups berth can drive here. systemd and systemdUser, as
+ * runc reports them, say what this build can do (it has the systemd driver
+ * when built with libsystemd), not whether systemd runs. */
 static json_t *cgroup_json(void)
 {
 	return json_pack("{s:b, s:b, s:b, s:b, s:b}", "v1", filesystem_supported("cgroup"), "v2",
-			 filesystem_supported("cgroup2"), "systemd", 0, "systemdUser", 0, "rdma",
+			 filesystem_supported("cgroup2"), "systemd", BERTH_HAVE_SYSTEMD,
+			 "systemdUser", BERTH_HAVE_SYSTEMD, "rdma",
 			 cgroup_controller_enabled("rdma"));
 }
 

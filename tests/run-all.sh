@@ -188,6 +188,13 @@ stage_vm() {
 	return "$rc"
 }
 
+# systemd as PID 1 (Debian 12 image from tests/vm/mkimage.sh, cached in
+# /var/cache/berth-vm; ~70 s to build once): the systemd cgroup driver and
+# the engines' systemd defaults, each scenario with berth and runc.
+stage_vm-systemd() {
+	"$repo/tests/vm/systemd-run.sh" --berth "$BERTH" --timeout 900
+}
+
 stage_host() {
 	"$repo/tests/lib/host-snapshot.sh" compare "$SNAPSHOT"
 }
@@ -228,6 +235,7 @@ plan() {
 	done
 	echo "clients|1800|yes|podman and containerd with berth (tests/clients/run.sh)"
 	echo "vm|$((BERTH_VM_TIMEOUT + 300))|yes|cgroup v2 tests in a qemu VM (tests/vm/run.sh)"
+	echo "vm-systemd|1200|yes|systemd host tests in a qemu VM (tests/vm/systemd-run.sh)"
 	echo "host|300|no|host unchanged since the start (tests/lib/host-snapshot.sh)"
 }
 

@@ -183,6 +183,11 @@ static int resolve_paths(struct cgroup_manager *m, const struct cgroup_params *p
 
 static int check_systemd(const struct cgroup_params *p, struct berth_error *err)
 {
+	if (!BERTH_HAVE_SYSTEMD)
+		return berr_set(err, "the systemd cgroup driver (--systemd-cgroup) is not in this "
+				     "build: berth was built without libsystemd (meson feature "
+				     "'systemd'; install libsystemd-dev and rebuild); use "
+				     "--cgroup-manager=cgroupfs");
 	if (cg_systemd_path_check(p->cgroups_path, err) < 0)
 		return -1;
 	if (access(CG_SYSTEMD_RUN_DIR, F_OK) < 0)
@@ -190,8 +195,34 @@ static int check_systemd(const struct cgroup_params *p, struct berth_error *err)
 				"systemd cgroup driver requested (--systemd-cgroup), but systemd "
 				"is not running on this host (no " CG_SYSTEMD_RUN_DIR
 				"); use --cgroup-manager=cgroupfs");
-	return berr_set(err, "the systemd cgroup driver is not implemented yet; use "
-			     "--cgroup-manager=cgroupfs");
+	return 0;
+}
+
+/* A manager whose cgroup is a systemd unit (systemd.c); cgroup v2 only. */
+static struct cgroup_manager *new_systemd(const struct cgroup_params *p, struct berth_error *err)
+{
+	struct cg_mounts mnt;
+	struct cgroup_manager *m;
+
+	if (check_systemd(p, err) < 0 || cg_detect(&mnt, err) < 0)
+		return NULL;
+	if (mnt.kind != CG_KIND_V2) {
+		cg_mounts_clear(&mnt);
+		berr_set(err, "the systemd cgroup driver needs a cgroup v2 host (systemd booted "
+			      "with the unified hierarchy); use --cgroup-manager=cgroupfs");
+		return NULL;
+	}
+	m = cg_manager_make(CG_KIND_V2, &mnt, NULL, err);
+	cg_mounts_clear(&mnt);
+	if (!m)
+		return NULL;
+	m->rootless = p->rootless;
+	if (cg_sd_manager_init(m, p, err) < 0) {
+		cgroup_manager_free(m);
+		return NULL;
+	}
+	log_debug("cgroup driver %s, unit %s, path %s", m->drv->name, m->sd_unit, m->saved_path);
+	return m;
 }
 
 struct cgroup_manager *cgroup_manager_new(const struct cgroup_params *p, struct berth_error *err)
@@ -213,10 +244,8 @@ struct cgroup_manager *cgroup_manager_new(const struct cgroup_params *p, struct 
 			return NULL;
 		}
 	}
-	if (systemd) {
-		check_systemd(p, err);
-		return NULL;
-	}
+	if (systemd)
+		return new_systemd(p, err);
 	if (!p->id || !*p->id) {
 		berr_set(err, "cgroup manager: a container ID is required");
 		return NULL;
@@ -244,6 +273,7 @@ struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
 	struct cg_mounts mnt;
 	struct cgroup_manager *m;
 	enum cg_kind want;
+	bool sd = driver && !strncmp(driver, "systemd", 7);
 
 	if (!driver || !*driver || !strcmp(driver, "disabled"))
 		return cg_manager_make(CG_KIND_NONE, &(struct cg_mounts){0}, NULL, err);
@@ -253,6 +283,8 @@ struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
 		want = CG_KIND_V1;
 	else if (!strcmp(driver, "hybrid"))
 		want = CG_KIND_HYBRID;
+	else if (!strcmp(driver, "systemd") || !strcmp(driver, "systemd-user"))
+		want = CG_KIND_V2;
 	else {
 		berr_set(err, "unknown cgroup driver \"%s\" in state", driver);
 		return NULL;
@@ -274,6 +306,10 @@ struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
 	}
 	m = cg_manager_make(want, &mnt, path, err);
 	cg_mounts_clear(&mnt);
+	if (m && sd && cg_sd_manager_reopen(m, !strcmp(driver, "systemd-user"), err) < 0) {
+		cgroup_manager_free(m);
+		return NULL;
+	}
 	return m;
 }
 
@@ -321,6 +357,9 @@ int cgroup_manager_clone_fd(struct cgroup_manager *m)
 	if (drv(m) == &cg_driver_disabled || !m->v2_dir)
 		return -1;
 	if (m->drv == &cg_driver_hybrid && !m->v2_usable)
+		return -1;
+	/* systemd makes the unit's cgroup around the init: it is born outside */
+	if ((m->drv == &cg_driver_systemd || m->drv == &cg_driver_systemd_user) && !m->sd_started)
 		return -1;
 	int fd = cg_v2_open_fd(m);
 	m->v2_born_there = fd >= 0;
@@ -392,5 +431,9 @@ void cgroup_manager_free(struct cgroup_manager *m)
 		cg_strv_free(m->hier[i].created, m->hier[i].n_created);
 	}
 	free(m->hier);
+	free(m->sd_unit);
+	free(m->sd_slice);
+	free(m->sd_desc);
+	cg_sd_props_clear(&m->sd_extra);
 	free(m);
 }

@@ -26,6 +26,9 @@ struct cgroup_params {
 	const char *manager;	  /* --cgroup-manager: NULL/"cgroupfs"/"systemd"/"disabled" */
 	bool systemd;		  /* --systemd-cgroup */
 	bool rootless; /* caller is not root: lack of permission means "run without cgroups" */
+	/* the systemd driver: org.systemd.property.* annotations become unit properties */
+	const struct berth_kv *annotations;
+	size_t n_annotations;
 };
 
 /* Detect the driver (v2 when /sys/fs/cgroup is cgroup2; hybrid when v1

@@ -47,6 +47,20 @@ extern const struct cg_driver cg_driver_v2;
 extern const struct cg_driver cg_driver_v1;
 extern const struct cg_driver cg_driver_hybrid;
 extern const struct cg_driver cg_driver_disabled;
+extern const struct cg_driver cg_driver_systemd;
+extern const struct cg_driver cg_driver_systemd_user;
+
+/* ---- systemd_props.c: unit properties as berth-systemd reads them ---- */
+
+struct cg_sd_prop {
+	char *name;
+	char type[8]; /* D-Bus signature: "t", "b", "s", "ay", "a(ss)", ... */
+	char *value;  /* text, see libexec/berth-systemd.c */
+};
+struct cg_sd_props {
+	struct cg_sd_prop *v;
+	size_t n;
+};
 
 struct cgroup_manager {
 	const struct cg_driver *drv;
@@ -72,6 +86,15 @@ struct cgroup_manager {
 	size_t n_hier;
 	/* the next process moves itself in (self_join.c): add_pid skips v1 */
 	bool v1_self_join;
+
+	/* the systemd driver: a transient unit owns the v2 directory above */
+	char *sd_unit;	/* "berth-x.scope" or "x.slice" */
+	char *sd_slice; /* its parent slice */
+	char *sd_desc;	/* Description= */
+	bool sd_is_slice;
+	bool sd_started;		      /* the unit exists: the v2 fields are its cgroup */
+	const struct berth_resources *sd_res; /* from create until the unit starts */
+	struct cg_sd_props sd_extra;	      /* org.systemd.property.* annotations */
 };
 
 /* ---- detect.c: what is mounted, where the caller is ---- */
@@ -103,6 +126,61 @@ char *cg_path_clean(const char *path);
 char *cg_path_resolve(const char *own, const char *cgroups_path, const char *id);
 /* Check a --systemd-cgroup path "slice:prefix:name". */
 int cg_systemd_path_check(const char *cgroups_path, struct berth_error *err);
+
+/* ---- systemd_path.c: "slice:prefix:name" (unit tested) ---- */
+
+struct cg_sd_path {
+	char *slice; /* "system.slice" */
+	char *unit;  /* "prefix-name.scope", or the name when it is a slice */
+	char *rel;   /* the unit's cgroup below the manager's root: "/system.slice/x.scope" */
+	bool is_slice;
+};
+/* "a-b.slice" -> "/a.slice/a-b.slice"; "-.slice" -> "/". */
+int cg_sd_expand_slice(const char *slice, char **out, struct berth_error *err);
+/* Empty cgroups_path means ":berth:<id>"; an empty slice is system.slice,
+ * user.slice for a user manager. */
+int cg_sd_path_parse(const char *cgroups_path, const char *id, bool user, struct cg_sd_path *out,
+		     struct berth_error *err);
+void cg_sd_path_clear(struct cg_sd_path *p);
+
+/* ---- systemd_props.c (unit tested) ---- */
+
+int cg_sd_props_add(struct cg_sd_props *p, const char *name, const char *type, const char *value,
+		    struct berth_error *err);
+void cg_sd_props_clear(struct cg_sd_props *p);
+/* The limits systemd manages (MemoryMax, TasksMax, CPUWeight, ...). */
+int cg_sd_resource_props(const struct berth_resources *r, struct cg_sd_props *p,
+			 struct berth_error *err);
+/* DevicePolicy and DeviceAllow from device rules (last one wins, as
+ * cg_device_rules orders them); DevicePolicy=auto when systemd can't say
+ * them. proc_devices: the text of /proc/devices, for "char-NAME". */
+int cg_sd_device_props(const struct berth_device_cgroup *rules, size_t n, const char *proc_devices,
+		       struct cg_sd_props *p, struct berth_error *err);
+/* org.systemd.property.NAME annotations (GVariant scalars, as runc). */
+int cg_sd_annotation_props(const struct berth_kv *a, size_t n, struct cg_sd_props *p,
+			   struct berth_error *err);
+/* CPUQuotaPerSecUSec: quota per period in usec per second, rounded up to
+ * 10 ms; UINT64_MAX (infinity) for quota <= 0. period 0 means 100000. */
+uint64_t cg_sd_cpu_quota_per_sec(int64_t quota, uint64_t period);
+/* "0-3,5" -> hex of the little-endian byte mask systemd's AllowedCPUs takes. */
+int cg_sd_cpuset_mask(const char *list, char **hex, struct berth_error *err);
+/* "Name\ttype\tvalue\n" lines; NULL on ENOMEM. */
+char *cg_sd_props_text(const struct cg_sd_props *p);
+
+/* ---- systemd.c ---- */
+
+/* Make m (a v2 manager) the unit's: driver, unit name, path. */
+int cg_sd_manager_init(struct cgroup_manager *m, const struct cgroup_params *p,
+		       struct berth_error *err);
+/* m was made from a saved systemd path: the unit is its last component. */
+int cg_sd_manager_reopen(struct cgroup_manager *m, bool user, struct berth_error *err);
+
+/* ---- systemd_helper.c: running libexec/berth-systemd ---- */
+
+/* Run `berth-systemd [--user] CMD UNIT` with `input` on its stdin; its
+ * stdout (trimmed) in *out when out is not NULL; its stderr is the error. */
+int cg_sd_helper(bool user, const char *cmd, const char *unit, const char *input, char **out,
+		 struct berth_error *err);
 
 /* ---- fsutil.c: file helpers; every error names the file ---- */
 

@@ -68,20 +68,12 @@ char *cg_path_resolve(const char *own, const char *cgroups_path, const char *id)
 
 int cg_systemd_path_check(const char *cgroups_path, struct berth_error *err)
 {
-	const char *c1;
-	const char *c2;
+	struct cg_sd_path sp;
 
 	if (!cgroups_path || !*cgroups_path)
-		return 0; /* runc uses ":runc:<id>"-like defaults */
-	c1 = strchr(cgroups_path, ':');
-	c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-	if (!c1 || !c2 || strchr(c2 + 1, ':'))
-		return berr_set(err,
-				"linux.cgroupsPath %s: expected \"slice:prefix:name\" with "
-				"--systemd-cgroup",
-				cgroups_path);
-	if (memchr(cgroups_path, '/', (size_t)(c1 - cgroups_path)))
-		return berr_set(err, "linux.cgroupsPath %s: the slice must not contain '/'",
-				cgroups_path);
+		return 0; /* ":berth:<id>" */
+	if (cg_sd_path_parse(cgroups_path, "id", false, &sp, err) < 0)
+		return -1;
+	cg_sd_path_clear(&sp);
 	return 0;
 }

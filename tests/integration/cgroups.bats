@@ -416,3 +416,23 @@ c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': 200000, 'size': 65536}
 	cg_assert_everywhere "$pid"
 	berth delete -f "$ID"
 }
+
+# The systemd driver itself runs in tests/vm/systemd-tests.sh (this host has
+# no systemd); here: malformed paths are refused naming the field, and a
+# host without systemd is told so, before anything is made.
+@test "cgroups: --systemd-cgroup refuses malformed cgroupsPaths and explains a host without systemd" {
+	[ ! -d /run/systemd/system ] || skip "systemd runs here: tests/vm/systemd-tests.sh covers it"
+	update_config "c['linux']['cgroupsPath'] = 'system:berth:$ID'"
+	run berth --systemd-cgroup run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *'the slice (first field)'*'ends in ".slice"'* ]]
+	update_config "c['linux']['cgroupsPath'] = 'a-.slice:berth:$ID'"
+	run berth --systemd-cgroup run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"slice \"a-.slice\""* ]]
+	update_config "c['linux']['cgroupsPath'] = 'system.slice:berth:$ID'"
+	run berth --cgroup-manager systemd run "$ID"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"systemd is not running"* ]]
+	[ ! -e "/run/berth/$ID" ]
+}

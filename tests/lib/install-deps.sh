@@ -23,7 +23,7 @@ repo=$(cd "$here/../.." && pwd)
 # Build berth and make a busybox rootfs.
 minimal=(
 	meson ninja-build pkg-config gcc libc6-dev
-	libseccomp-dev libcap-dev libjansson-dev
+	libseccomp-dev libcap-dev libjansson-dev libsystemd-dev
 	busybox-static
 )
 # Everything else tests/run-all.sh runs: unit tests (check), the format
@@ -37,6 +37,7 @@ full=(
 	runc crun uidmap iproute2 util-linux procps strace
 	qemu-system-x86 xz-utils
 	libprotobuf-c-dev protobuf-c-compiler criu iptables tar
+	mmdebstrap e2fsprogs
 )
 
 mode=full

@@ -1,0 +1,172 @@
+#!/bin/bash
+# systemd-tests.sh - the systemd cgroup driver under real systemd (run in the
+# VM by tests/vm/systemd-run.sh). Every scenario runs with berth and with
+# runc, so a failure that both share is the scenario's, not berth's.
+#
+# Prints PASS/FAIL/SKIP lines; exits 1 when anything failed.
+set -u
+BERTH=${BERTH:-/usr/local/sbin/berth}
+RUNC=$(command -v runc || true)
+T=/opt/berth-test
+fails=0
+pass() { echo "PASS $*"; }
+fail() {
+	echo "FAIL $*"
+	fails=$((fails + 1))
+}
+skip() { echo "SKIP $*"; }
+
+# The system must be up enough for D-Bus calls to systemd.
+for _ in $(seq 60); do
+	case "$(systemctl is-system-running 2>/dev/null)" in running | degraded) break ;; esac
+	sleep 0.5
+done
+echo "systemd: $(systemctl is-system-running 2>&1); $(systemctl --version | head -n 1)"
+systemctl --failed --plain --no-legend | sed 's/^/failed unit: /'
+
+sh "$T/spec-examples/make-rootfs.sh" /var/tmp/rootfs >/dev/null || {
+	echo "FAIL make-rootfs"
+	exit 1
+}
+
+# bundle DIR CGROUPS_PATH RESOURCES_JSON [ANNOTATIONS_JSON] -- ARGS
+bundle() {
+	local dir=$1 cgp=$2 res=$3 ann=${4:-"{}"}
+	shift 4
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$dir" && "$BERTH" spec)
+	jq --arg cgp "$cgp" --argjson res "$res" --argjson ann "$ann" --args \
+		'.process.terminal = false | .process.args = $ARGS.positional |
+		 .linux.cgroupsPath = $cgp | .linux.resources = (.linux.resources + $res) |
+		 .annotations = $ann | .root = {"path": "/var/tmp/rootfs", "readonly": true}' \
+		"$@" <"$dir/config.json" >"$dir/c.json" && mv "$dir/c.json" "$dir/config.json"
+}
+
+show() { systemctl show -P "$2" "$1" 2>/dev/null; }
+unit_gone() { ! systemctl list-units --all --plain --no-legend "$1" | grep -q .; }
+
+expect_eq() { # name got want
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1: got '$2', want '$3'"; fi
+}
+
+driver_scenario() { # RT NAME
+	local rt=$1 n=$2 id=sd-$2 unit=bt-sd-$2.scope dir cg pid out
+	dir=/var/tmp/b-$n
+	cg=/sys/fs/cgroup/system.slice/$unit
+	bundle "$dir" "system.slice:bt:sd-$n" \
+		'{"memory":{"limit":67108864},"pids":{"limit":42},"cpu":{"shares":1024,"quota":50000,"period":100000,"cpus":"0"}}' \
+		'{"org.systemd.property.CollectMode":"'"'inactive-or-failed'"'","org.systemd.property.TimeoutStopUSec":"uint64 7000000"}' \
+		-- sleep 300
+	# the container keeps create's stdio: a file, not a pipe we'd wait on
+	if ! "$rt" --systemd-cgroup create --bundle "$dir" "$id" >"$dir/create.out" 2>&1; then
+		fail "$n: create: $(cat "$dir/create.out")"
+		return
+	fi
+	"$rt" start "$id"
+	expect_eq "$n: unit active" "$(show "$unit" ActiveState)" active
+	expect_eq "$n: Delegate" "$(show "$unit" Delegate)" yes
+	expect_eq "$n: MemoryMax (systemctl)" "$(show "$unit" MemoryMax)" 67108864
+	expect_eq "$n: TasksMax (systemctl)" "$(show "$unit" TasksMax)" 42
+	expect_eq "$n: CPUQuotaPerSecUSec (systemctl)" "$(show "$unit" CPUQuotaPerSecUSec)" 500ms
+	expect_eq "$n: CPUWeight (systemctl)" "$(show "$unit" CPUWeight)" 39
+	expect_eq "$n: AllowedCPUs (systemctl)" "$(show "$unit" AllowedCPUs)" 0
+	expect_eq "$n: CollectMode annotation" "$(show "$unit" CollectMode)" inactive-or-failed
+	expect_eq "$n: TimeoutStopUSec annotation" "$(show "$unit" TimeoutStopUSec)" 7s
+	expect_eq "$n: memory.max" "$(cat "$cg/memory.max" 2>&1)" 67108864
+	expect_eq "$n: pids.max" "$(cat "$cg/pids.max" 2>&1)" 42
+	expect_eq "$n: cpu.max" "$(cat "$cg/cpu.max" 2>&1)" "50000 100000"
+	expect_eq "$n: cpuset.cpus" "$(cat "$cg/cpuset.cpus" 2>&1)" 0
+	pid=$("$rt" state "$id" | jq -r .pid)
+	expect_eq "$n: init in the scope" "$(cut -d: -f3 "/proc/$pid/cgroup")" "/system.slice/$unit"
+	out=$("$rt" exec "$id" cat /proc/self/cgroup 2>&1)
+	expect_eq "$n: exec joins (cgroupns root)" "$out" "0::/"
+	if "$rt" ps "$id" 2>&1 | grep -q "sleep"; then pass "$n: ps"; else fail "$n: ps: $("$rt" ps "$id" 2>&1)"; fi
+	"$rt" update --memory 134217728 --pids-limit 50 "$id" 2>&1 || fail "$n: update failed"
+	expect_eq "$n: update memory.max" "$(cat "$cg/memory.max")" 134217728
+	expect_eq "$n: update MemoryMax (systemctl)" "$(show "$unit" MemoryMax)" 134217728
+	expect_eq "$n: update TasksMax (systemctl)" "$(show "$unit" TasksMax)" 50
+	"$rt" pause "$id"
+	expect_eq "$n: pause" "$(grep frozen "$cg/cgroup.events")" "frozen 1"
+	expect_eq "$n: paused state" "$("$rt" state "$id" | jq -r .status)" paused
+	"$rt" resume "$id"
+	expect_eq "$n: resume" "$(grep frozen "$cg/cgroup.events")" "frozen 0"
+	out=$("$rt" events --stats "$id" 2>&1)
+	if echo "$out" | jq -e '.data.memory.usage.usage > 0 and .data.pids.current >= 1' >/dev/null 2>&1; then
+		pass "$n: events --stats"
+	else
+		fail "$n: events --stats: $out"
+	fi
+	"$rt" kill --all "$id" KILL 2>/dev/null || "$rt" kill "$id" KILL
+	sleep 0.5
+	"$rt" delete -f "$id" 2>&1 || fail "$n: delete"
+	if unit_gone "$unit"; then pass "$n: unit gone after delete"; else fail "$n: unit left: $(systemctl status "$unit" 2>&1 | head -n 3)"; fi
+	if [ ! -e "$cg" ]; then pass "$n: cgroup gone"; else fail "$n: $cg left"; fi
+}
+
+bad_paths() { # RT NAME
+	local rt=$1 n=$2 dir=/var/tmp/bad-$2 out p
+	for p in /not/a/slice system:bt:x "sys/tem.slice:bt:x" "a:b:c:d"; do
+		bundle "$dir" "$p" '{}' '{}' -- true
+		if out=$("$rt" --systemd-cgroup run --bundle "$dir" "bad-$n" 2>&1); then
+			fail "$n: cgroupsPath $p accepted"
+			"$rt" delete -f "bad-$n" >/dev/null 2>&1
+		elif echo "$out" | grep -qiE 'slice|cgroupsPath|cgroup path'; then
+			pass "$n: cgroupsPath $p refused (${out:0:140})"
+		else
+			fail "$n: cgroupsPath $p refused for another reason: $out"
+		fi
+	done
+	"$rt" delete -f "bad-$n" >/dev/null 2>&1 || true
+}
+
+# A create killed after it started the unit (SIGKILL during a hook) leaves
+# a unit; delete -f must find and stop it.
+killed_create() { # RT NAME
+	local rt=$1 n=$2 id=kc-$2 unit=bt-kc-$2.scope dir=/var/tmp/kc-$2 cpid
+	bundle "$dir" "system.slice:bt:kc-$n" '{}' '{}' -- sleep 300
+	jq '.hooks.createRuntime = [{"path":"/bin/sleep","args":["sleep","30"]}]' "$dir/config.json" >"$dir/c.json" && mv "$dir/c.json" "$dir/config.json"
+	"$rt" --systemd-cgroup create --bundle "$dir" "$id" >/dev/null 2>&1 &
+	cpid=$!
+	for _ in $(seq 100); do
+		systemctl list-units --plain --no-legend "$unit" | grep -q . && break
+		sleep 0.1
+	done
+	if ! systemctl list-units --plain --no-legend "$unit" | grep -q .; then
+		fail "$n: killed create: the unit never appeared"
+	fi
+	sleep 0.5
+	kill -KILL "$cpid"
+	wait "$cpid" 2>/dev/null
+	pkill -KILL -f "^/bin/sleep 30$" 2>/dev/null || true
+	"$rt" --systemd-cgroup delete -f "$id" >/dev/null 2>&1
+	if unit_gone "$unit"; then
+		pass "$n: killed create: delete -f stopped the unit"
+	else
+		fail "$n: killed create: $unit left behind"
+		systemctl stop "$unit" 2>/dev/null
+	fi
+}
+
+start_s=$(date +%s)
+for rt in berth runc; do
+	bin=$BERTH
+	[ "$rt" = runc ] && bin=$RUNC
+	[ -n "$bin" ] || {
+		skip "$rt: not installed"
+		continue
+	}
+	driver_scenario "$bin" "$rt"
+	bad_paths "$bin" "$rt"
+	killed_create "$bin" "$rt"
+	echo "($rt driver scenarios done at +$(($(date +%s) - start_s)) s)"
+done
+
+for extra in "$T"/systemd-tests-*.sh; do
+	[ -f "$extra" ] || continue
+	# shellcheck disable=SC1090
+	. "$extra"
+done
+
+echo "systemd-tests: $fails failed"
+[ "$fails" = 0 ]
