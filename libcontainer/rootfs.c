@@ -265,6 +265,11 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 		return berr_set(err, "rootfs must be an absolute path");
 	if (root_propagation(spec->linux_.rootfs_propagation, &prop, err) < 0)
 		return -1;
+	/* Without pivot_root the host's mounts stay in the namespace: a
+	 * private root would keep them busy after the host unmounts them. */
+	if (cfg->no_pivot && (prop & MS_PRIVATE))
+		return berr_set(err,
+				"rootfsPropagation of [r]private is not safe without pivot_root");
 	/* An unbindable / could not be bound below: the rootfs gets it after
 	 * the pivot, until then it is a slave like the default. */
 	if (mount(NULL, "/", NULL, (prop & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop, NULL) < 0)

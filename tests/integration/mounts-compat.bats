@@ -107,6 +107,26 @@ root_tags() {
 	done
 }
 
+@test "rootfsPropagation private or rprivate with --no-pivot is refused, as runc" {
+	local v
+	set_args true
+	for v in private rprivate; do
+		update_config "c['linux']['rootfsPropagation'] = '$v'"
+		run_in berth --no-pivot -- true
+		echo "$output"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"rootfsPropagation of [r]private is not safe without pivot_root"* ]]
+		if have_runc; then
+			run_in runc --no-pivot -- true
+			[[ "$output" == *"rootfsPropagation of [r]private is not safe without pivot_root"* ]]
+		fi
+	done
+	# the others run
+	update_config "c['linux']['rootfsPropagation'] = 'rslave'"
+	run_in berth --no-pivot -- true
+	[ "$status" -eq 0 ]
+}
+
 @test "rootfsPropagation non-recursive, rootfs on a shared mount: nothing reaches the caller's mount table" {
 	local v
 	# Inside a namespace whose mounts are shared, the rootfs lives on a
