@@ -281,6 +281,7 @@ static int init_steps(struct init_state *st)
 	    .spec = spec,
 	    .rootfs = cfg->rootfs,
 	    .no_pivot = cfg->no_pivot,
+	    .host_mountns = !berth_spec_namespace(spec, BERTH_NS_MOUNT),
 	    /* Also when berth itself runs in one (rootless podman's): no mknod. */
 	    .in_userns = cfg->new_userns || (berth_spec_namespace(spec, BERTH_NS_USER) != NULL) ||
 			 cfg->nested_userns,

@@ -159,9 +159,15 @@ static int detach_host_pseudofs(const char *rootfs, struct berth_error *err)
 }
 
 /* cwd is the new root (an fd of the bound rootfs). */
-static int enter_root(const char *rootfs, bool no_pivot, struct berth_error *err)
+static int enter_root(const struct rootfs_config *cfg, struct berth_error *err)
 {
-	if (no_pivot) {
+	const char *rootfs = cfg->rootfs;
+
+	if (cfg->host_mountns) {
+		/* the host's mount table is not ours to rearrange: chroot only */
+		if (chroot(".") < 0)
+			return berr_sys(err, errno, "chroot");
+	} else if (cfg->no_pivot) {
 		if (detach_host_pseudofs(rootfs, err) < 0)
 			return -1;
 		/* for ramdisk roots: pivot_root can't leave initramfs */
@@ -271,13 +277,15 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 		return berr_set(err,
 				"rootfsPropagation of [r]private is not safe without pivot_root");
 	/* An unbindable / could not be bound below: the rootfs gets it after
-	 * the pivot, until then it is a slave like the default. */
-	if (mount(NULL, "/", NULL, (prop & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop, NULL) < 0)
+	 * the pivot, until then it is a slave like the default. In the host's
+	 * own namespace / and the rootfs's parent stay as they are. */
+	if (!cfg->host_mountns &&
+	    mount(NULL, "/", NULL, (prop & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop, NULL) < 0)
 		return berr_sys(err, errno, "set / propagation");
 	/* Always, as runc: a non-recursive value leaves the mount holding the
 	 * rootfs shared with the host's, and every mount below would appear
 	 * there too. */
-	if (make_parent_private(cfg->rootfs, err) < 0)
+	if (!cfg->host_mountns && make_parent_private(cfg->rootfs, err) < 0)
 		return -1;
 	rootfd = bind_rootfs(cfg->rootfs, err);
 	if (rootfd < 0)
@@ -304,7 +312,7 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 		return -1;
 	if (fchdir(rootfd) < 0)
 		return berr_sys(err, errno, "chdir to the rootfs");
-	if (enter_root(cfg->rootfs, cfg->no_pivot, err) < 0)
+	if (enter_root(cfg, err) < 0)
 		return -1;
 	if (after_pivot_steps(cfg, nullfd, label, err) < 0)
 		return -1;

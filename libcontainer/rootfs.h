@@ -18,6 +18,10 @@ struct rootfs_config {
 	const struct berth_spec *spec;
 	const char *rootfs; /* absolute canonical host path of the root filesystem */
 	bool no_pivot;	    /* --no-pivot: MS_MOVE + chroot instead of pivot_root */
+	/* No mount namespace of its own (as runc allows): every mount is made
+	 * in the host's namespace, under the rootfs only; / keeps its
+	 * propagation, no pivot_root (chroot), nothing of the host detached. */
+	bool host_mountns;
 	bool in_userns; /* container has its own user namespace: no mknod, bind devices from host */
 	int console_fd; /* pty slave to bind on /dev/console, or -1 */
 	/* createContainer hooks, run after mounts and before pivot_root; may be NULL */

@@ -20,6 +20,7 @@
 
 #include "container.h"
 #include "hooks.h"
+#include "host_rootfs.h"
 #include "lifecycle.h"
 #include "libcontainer/caps.h"
 #include "libcontainer/cgroups/cgroup.h"
@@ -352,8 +353,12 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	_cleanup_close_ int host_pidns = -1;
 	_cleanup_close_ int host_timens = -1;
 
-	if (!(flags & CLONE_NEWNS) && !berth_spec_namespace(x->spec, BERTH_NS_MOUNT))
-		return berr_set(err, "linux.namespaces: a mount namespace is required");
+	/* No mount namespace: the init mounts in the host's, as runc's does;
+	 * note the rootfs's mount first so that all of it can be taken off
+	 * again (create_cleanup, delete). */
+	if (host_rootfs_needed(x->spec) &&
+	    host_rootfs_note(x->c.dir_fd, x->spec, x->rootfs, err) < 0)
+		return -1;
 	if (sync_socketpair(x->sync, err) < 0)
 		return -1;
 	x->procfd = procfs_open(err);
@@ -457,6 +462,8 @@ static void create_cleanup(struct create_ctx *x, bool failed)
 	}
 	if (failed && x->c.cgroup)
 		cgroup_manager_destroy(x->c.cgroup, &ignored);
+	if (failed && x->dir_made && host_rootfs_release(x->c.dir_fd, x->rootfs, &ignored) < 0)
+		log_warn("%s", ignored.msg);
 	if (failed && x->dir_made)
 		state_dir_remove(x->ro->root, x->o->id);
 	if (failed && x->pty_master >= 0)

@@ -10,6 +10,7 @@
 
 #include "container.h"
 #include "hooks.h"
+#include "host_rootfs.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/clone3.h"
@@ -58,6 +59,8 @@ static int kill_and_wait(struct container *c, struct berth_error *err)
 int runtime_destroy(struct container *c, struct berth_error *err)
 {
 	if (c->cgroup && cgroup_manager_destroy(c->cgroup, err) < 0)
+		return berr_prefix(err, "delete container %s", c->id);
+	if (c->rootfs && host_rootfs_release(c->dir_fd, c->rootfs, err) < 0)
 		return berr_prefix(err, "delete container %s", c->id);
 	run_poststop(c);
 	state_dir_remove(c->root, c->id);

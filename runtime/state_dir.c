@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "host_rootfs.h"
 #include "libcontainer/cleanup.h"
 
 static int mkdir_p(const char *path, mode_t mode, struct berth_error *err)
@@ -74,7 +75,8 @@ int state_dir_make_fifo(int dir_fd, struct berth_error *err)
 
 void state_dir_remove(const char *root, const char *id)
 {
-	static const char *const files[] = {STATE_FIFO, "state.json", "state.json.tmp"};
+	static const char *const files[] = {STATE_FIFO, "state.json", "state.json.tmp",
+					    STATE_HOST_ROOTFS};
 	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int dirfd = -1;
 

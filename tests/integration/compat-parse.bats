@@ -147,3 +147,78 @@ sh: can't create /dev/berth-test: Operation not permitted"
 	[[ "$output" == *'linux.resources.devices[1].access: "RWM" names none of r, w and m'* ]]
 	assert_no_leftovers "$(ct_id)"
 }
+
+# no_mountns: the config without a mount namespace and without what needs
+# one (maskedPaths, readonlyPaths), as runc accepts it
+no_mountns() {
+	update_config '
+c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]
+c["linux"].pop("maskedPaths", None)
+c["linux"].pop("readonlyPaths", None)'
+}
+
+@test "no mount namespace: runs as runc runs it, and leaves no mount on the host" {
+	no_mountns
+	set_sh 'test -x /bin/busybox && echo in-rootfs; readlink /proc/self/ns/mnt; grep -c " / /proc " /proc/self/mountinfo'
+	run berth run "$(ct_id)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = in-rootfs ]
+	# the host's mount namespace, with the container's /proc mounted in it
+	[ "${lines[1]}" = "$(readlink /proc/self/ns/mnt)" ]
+	[ -z "$(mounts_under "$BERTH_TEST_DIR")" ]
+	if have_runc; then
+		# runc leaves its mounts behind: in a namespace of its own here
+		run unshare -m --propagation private sh -c \
+			'runc --root "$1" run "$2" </dev/null | head -1; grep -c " $3" /proc/self/mountinfo' \
+			_ "$RUNC_ROOT" "$(ct_id)-runc" "$ROOTFS"
+		echo "runc: $output"
+		[ "${lines[0]}" = in-rootfs ]
+		[ "${lines[1]}" -gt 0 ]
+	fi
+}
+
+@test "no mount namespace: a container that fails to start leaves no mount (runc 1.1.5 leaves its rootfs bind)" {
+	local id
+	id=$(ct_id)
+	no_mountns
+	update_config 'c["mounts"].append({"destination": "/bogus", "type": "no-such-fs", "source": "none"})'
+	run berth run "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no-such-fs"* ]]
+	assert_no_leftovers "$id"
+	if have_runc; then
+		run unshare -m --propagation private sh -c \
+			'runc --root "$1" run "$2" </dev/null >/dev/null 2>&1; grep -c " $3 " /proc/self/mountinfo' \
+			_ "$RUNC_ROOT" "$id-runc" "$ROOTFS"
+		echo "runc leaves: $output"
+		[ "$output" -gt 0 ]
+	fi
+}
+
+@test "no mount namespace: a created container's mounts go at delete -f" {
+	local id
+	id=$(ct_id)
+	no_mountns
+	set_args sleep 1000
+	detached create "$id"
+	[ -n "$(mounts_under "$ROOTFS")" ]
+	berth delete -f "$id"
+	assert_no_leftovers "$id"
+}
+
+@test "no mount namespace: maskedPaths are refused in runc's words, nothing made" {
+	local id
+	id=$(ct_id)
+	update_config 'c["linux"]["namespaces"] = [n for n in c["linux"]["namespaces"] if n["type"] != "mount"]'
+	run berth run "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"unable to restrict sys entries without a private MNT namespace"* ]]
+	assert_no_leftovers "$id"
+	if have_runc; then
+		run runc --root "$RUNC_ROOT" run "$id-runc" </dev/null
+		[[ "$output" == *"unable to restrict sys entries without a private MNT namespace"* ]]
+	fi
+}
