@@ -104,12 +104,13 @@ static char **build_vector(char **items, size_t n, const char *first_if_empty)
 
 /* ---- the child side: only async-signal-safe calls from here ---- */
 
-static void mark_fds_cloexec_from(int lowfd)
+static void mark_fds_cloexec_from(int lowfd, bool old_syscalls_only)
 {
 	struct rlimit rl;
 	int max = 65536;
 
-	if (syscall(SYS_close_range, (unsigned)lowfd, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+	if (!old_syscalls_only &&
+	    syscall(SYS_close_range, (unsigned)lowfd, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return;
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < (rlim_t)max)
 		max = (int)rl.rlim_cur;
@@ -117,8 +118,9 @@ static void mark_fds_cloexec_from(int lowfd)
 		fcntl(fd, F_SETFD, FD_CLOEXEC);
 }
 
-static void __attribute__((noreturn)) child_exec(const char *path, char **argv, char **envp,
-						 int in_fd, int out_fd, int err_fd, int report_fd)
+static void __attribute__((noreturn))
+child_exec(const char *path, char **argv, char **envp, int in_fd, int out_fd, int err_fd,
+	   int report_fd, bool old_syscalls_only)
 {
 	sigset_t none;
 	struct sigaction dfl = {.sa_handler = SIG_DFL};
@@ -147,7 +149,7 @@ static void __attribute__((noreturn)) child_exec(const char *path, char **argv, 
 			goto fail;
 	/* No fd of berth's (container sockets, the state dir, a console)
 	 * reaches the hook. */
-	mark_fds_cloexec_from(3);
+	mark_fds_cloexec_from(3, old_syscalls_only);
 	execve(path, argv, envp);
 fail:
 	e = errno;
@@ -163,6 +165,9 @@ struct hook_run {
 	const struct berth_hook *hook;
 	const char *kind;
 	char *const *default_env; /* for a hook without "env"; NULL: none */
+	/* Under the container's seccomp filter: no pidfd_open or close_range,
+	 * which a profile that names newer syscalls may kill for. */
+	bool in_container;
 	const char *state;
 	size_t state_len;
 	size_t state_off;
@@ -244,7 +249,8 @@ static int spawn(struct hook_run *r, struct berth_error *err)
 	if (r->pid < 0)
 		return berr_sys(err, errno, "fork");
 	if (r->pid == 0)
-		child_exec(h->path, argv, envp, r->in[0], r->out[1], r->errp[1], r->report[1]);
+		child_exec(h->path, argv, envp, r->in[0], r->out[1], r->errp[1], r->report[1],
+			   r->in_container);
 	/* Keep only our ends, so EOF on them means the hook (and whatever it
 	 * left running with them) is done. */
 	close(r->in[0]);
@@ -255,7 +261,7 @@ static int spawn(struct hook_run *r, struct berth_error *err)
 	r->errp[1] = -1;
 	close(r->report[1]);
 	r->report[1] = -1;
-	r->pidfd = (int)syscall(SYS_pidfd_open, r->pid, 0);
+	r->pidfd = r->in_container ? -1 : (int)syscall(SYS_pidfd_open, r->pid, 0);
 	if (set_nonblock(r->in[1]) < 0 || set_nonblock(r->out[0]) < 0 ||
 	    set_nonblock(r->errp[0]) < 0)
 		return berr_sys(err, errno, "fcntl O_NONBLOCK");
@@ -359,6 +365,7 @@ static int run_one(const struct berth_hook *h, const char *kind, const char *sta
 	struct hook_run r = {
 	    .hook = h,
 	    .default_env = default_env,
+	    .in_container = default_env != NULL,
 	    .kind = kind,
 	    .state = state ? state : "",
 	    .state_len = state ? strlen(state) : 0,

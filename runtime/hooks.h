@@ -23,9 +23,11 @@
  * Returns 0 when all succeeded (or the list is empty). */
 int hooks_run(const struct berth_hook_list *l, const char *kind, const char *state_json,
 	      struct berth_error *err);
-/* The same, but a hook without an "env" key gets `default_env` (NULL-
- * terminated): the container process's environment for the hooks run in
- * the container, as runc runs them. */
+/* The same, for the hooks run in the container under its seccomp filter
+ * (startContainer): a hook without an "env" key gets `default_env` (NULL-
+ * terminated), the process's environment, as runc runs them; and with a
+ * non-NULL `default_env` only long-standing syscalls are used (no
+ * pidfd_open, no close_range: a profile may kill for them). */
 int hooks_run_env(const struct berth_hook_list *l, const char *kind, const char *state_json,
 		  char *const *default_env, struct berth_error *err);
 

@@ -247,3 +247,28 @@ matrix() {
 	[[ "$out" == *"drop CAP_SYS_ADMIN after loading the seccomp filter"* ]]
 	[[ "$out" != *CapEff* ]]
 }
+
+@test "seccomp-compat: a startContainer hook runs under a KILL_PROCESS profile that lists newer syscalls" {
+	# The hook runs under the filter, as with runc; berth's hook runner
+	# must not use pidfd_open or close_range there (killed for them).
+	printf '#!/bin/sh\necho hook-ran >/tmp/hook.mark\n' >"$ROOTFS/hook.sh"
+	chmod 0755 "$ROOTFS/hook.sh"
+	make_configs "$PROFILE_2017 $PROFILE_LATER" cat /tmp/hook.mark
+	local nnp rt
+	for nnp in true false; do
+		for rt in berth runc; do
+			[ "$rt" = berth ] || command -v runc >/dev/null || continue
+			use_config KILL "$nnp"
+			update_config "c['root']['readonly'] = False
+c['hooks'] = {'startContainer': [{'path': '/hook.sh'}]}"
+			rm -f "$ROOTFS/tmp/hook.mark"
+			case_run "$rt" "sch-$nnp-$rt-$$"
+			echo "$rt nnp=$nnp: rc=$rc: $out"
+			if [ "$rt" = runc ] && [ "$nnp" = false ]; then
+				continue # runc's own init dies under this filter
+			fi
+			[ "$rc" -eq 0 ]
+			[ "$out" = hook-ran ]
+		done
+	done
+}
