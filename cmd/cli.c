@@ -63,6 +63,7 @@ void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro)
 {
 	ro->root = g->root;
 	ro->cgroup_manager = g->cgroup_manager;
+	ro->criu = g->criu;
 	ro->systemd_cgroup = g->systemd_cgroup;
 	ro->argv = g->self_argv;
 	ro->nested_userns = userns_is_nested(); /* read once per command */

@@ -21,6 +21,7 @@ struct cli_globals {
 	bool systemd_cgroup;	    /* --systemd-cgroup */
 	const char *rootless;	    /* --rootless true|false|auto (NULL = auto) */
 	const char *cgroup_manager; /* --cgroup-manager cgroupfs|systemd|disabled (NULL = auto) */
+	const char *criu;	    /* --criu: the CRIU binary (NULL = "criu" from PATH) */
 	char **self_argv;	    /* main()'s argv, for a re-exec from a sealed copy */
 };
 

@@ -131,7 +131,8 @@ static int parse_globals(int argc, char **argv, struct cli_globals *g, int *next
 			TAKE_VALUE();
 			g->cgroup_manager = val;
 		} else if (IS("criu")) {
-			TAKE_VALUE(); /* accepted for runc compatibility; no checkpointing */
+			TAKE_VALUE();
+			g->criu = val;
 		} else if (IS("help") || IS("h")) {
 			print_main_help(stdout);
 			exit(0);

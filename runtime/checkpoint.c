@@ -39,7 +39,7 @@ static const char *freezer_mount(const struct container *c)
 }
 
 static int dump(const struct container *c, const struct checkpoint_opts *o,
-		const struct criu_dirs *d, struct berth_error *err)
+		const struct criu_dirs *d, const char *criu_bin, struct berth_error *err)
 {
 	char path[PATH_MAX + 16], log[PATH_MAX * 2];
 	struct criu_request r;
@@ -69,6 +69,7 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	if (criu_request_set_flags(&r, &o->f, d, "dump.log", err) < 0 ||
 	    criu_request_from_container(&r, &ct, err) < 0)
 		goto out;
+	r.criu_bin = criu_bin;
 	r.leave_running = o->leave_running || o->pre_dump;
 	r.status_fd = o->status_fd;
 	if (o->parent_path && !(r.parent_img = strdup(o->parent_path))) {
@@ -105,7 +106,7 @@ int runtime_checkpoint(const struct runtime_opts *ro, const struct checkpoint_op
 		goto out;
 	if (o->parent_path && check_parent(d.image_path, o->parent_path, err) < 0)
 		goto out;
-	if (dump(c, o, &d, err) < 0)
+	if (dump(c, o, &d, ro->criu, err) < 0)
 		goto out;
 	log_debug("checkpointed container %s into %s", o->id, d.image_path);
 	rc = 0;

@@ -21,7 +21,7 @@
 int criu_parse_empty_ns(const char *name, uint32_t *flags, struct berth_error *err)
 {
 	if (strcmp(name, "network") != 0)
-		return berr_set(err, "namespace %s is not supported", name);
+		return berr_set(err, "namespace \"%s\" is not supported", name);
 	*flags |= CLONE_NEWNET;
 	return 0;
 }

@@ -13,6 +13,7 @@
 struct runtime_opts {
 	const char *root;
 	const char *cgroup_manager; /* --cgroup-manager */
+	const char *criu;	    /* --criu: CRIU binary, NULL: "criu" from PATH */
 	bool systemd_cgroup;
 	bool rootless;
 	bool nested_userns; /* berth itself runs in a user namespace (rootless podman's) */

@@ -247,6 +247,7 @@ static int run_criu(struct restore_ctx *x, struct berth_error *err)
 	int rc = -1;
 
 	criu_request_init(&r, CRIU_ACTION_RESTORE);
+	r.criu_bin = x->ro->criu;
 	criu_dirs_log_path(&x->d, "restore.log", log, sizeof(log));
 	if (criu_request_set_flags(&r, &x->o->f, &x->d, "restore.log", err) < 0 ||
 	    criu_request_from_container(&r, &ct, err) < 0 || add_stdio(x, &r, err) < 0)

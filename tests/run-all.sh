@@ -195,6 +195,13 @@ stage_vm-systemd() {
 	"$repo/tests/vm/systemd-run.sh" --berth "$BERTH" --timeout 900
 }
 
+# Checkpoint/restore with CRIU, berth and runc (tests/vm/criu-tests.sh): a
+# boot of its own, since CRIU's first dump changes the VM's cgroup2 mount.
+# ~5 min under tcg on 2 cores, ~1 min with kvm.
+stage_vm-criu() {
+	"$repo/tests/vm/run.sh" --berth "$BERTH" --timeout 600 "$repo/tests/vm/criu-tests.sh"
+}
+
 stage_host() {
 	"$repo/tests/lib/host-snapshot.sh" compare "$SNAPSHOT"
 }
@@ -236,6 +243,7 @@ plan() {
 	echo "clients|1800|yes|podman and containerd with berth (tests/clients/run.sh)"
 	echo "vm|$((BERTH_VM_TIMEOUT + 300))|yes|cgroup v2 tests in a qemu VM (tests/vm/run.sh)"
 	echo "vm-systemd|1200|yes|systemd host tests in a qemu VM (tests/vm/systemd-run.sh)"
+	echo "vm-criu|660|yes|checkpoint/restore with CRIU in a qemu VM, berth and runc (tests/vm/criu-tests.sh)"
 	echo "host|300|no|host unchanged since the start (tests/lib/host-snapshot.sh)"
 }
 
@@ -244,6 +252,7 @@ absent_reason() {
 	case "$1" in
 	clients) [ -x "$repo/tests/clients/run.sh" ] || echo "tests/clients/run.sh not present" ;;
 	vm) [ -x "$repo/tests/vm/run.sh" ] || echo "tests/vm/run.sh not present" ;;
+	vm-criu) command -v criu >/dev/null || echo "criu not installed" ;;
 	fuzz) [ -x "$repo/tests/fuzz/run.sh" ] || echo "tests/fuzz/run.sh not present" ;;
 	esac
 }

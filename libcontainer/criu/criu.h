@@ -44,12 +44,13 @@ struct criu_inherit {
 
 struct criu_request {
 	enum criu_action action;
-	int images_dir_fd; /* required but for CHECK */
-	int work_dir_fd;   /* -1: the image dir */
-	char *log_file;	   /* in the work dir: "dump.log", "restore.log" */
-	char *parent_img;  /* relative to the image dir */
-	pid_t pid;	   /* the tree to dump */
-	char *root;	   /* the container's rootfs as the host sees it */
+	const char *criu_bin; /* NULL: "criu" from PATH */
+	int images_dir_fd;    /* required but for CHECK */
+	int work_dir_fd;      /* -1: the image dir */
+	char *log_file;	      /* in the work dir: "dump.log", "restore.log" */
+	char *parent_img;     /* relative to the image dir */
+	pid_t pid;	      /* the tree to dump */
+	char *root;	      /* the container's rootfs as the host sees it */
 	char *freeze_cgroup;
 	char *cg_root; /* restore: the cgroup the tree goes to */
 	char *lsm_profile;

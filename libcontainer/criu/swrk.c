@@ -63,7 +63,8 @@ exec_criu(int sock, const int stdio[3], const struct criu_request *r)
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	execlp(CRIU_BIN, CRIU_BIN, "swrk", "3", (char *)NULL);
+	const char *bin = r->criu_bin ? r->criu_bin : CRIU_BIN;
+	execlp(bin, bin, "swrk", "3", (char *)NULL);
 	_exit(127);
 }
 
@@ -219,15 +220,23 @@ int criu_run(const struct criu_request *r, const int stdio[3], criu_notify_fn no
 	rc = send_buf(sv[0], buf, len, err);
 	if (rc == 0)
 		rc = exchange(sv[0], r, notify, ctx, log_path, out, err);
+	/* After a pre-dump criu waits for the next one of a series; berth
+	 * makes one per command (as runc does), so it is done with it. */
+	bool stop = rc == 0 && r->action == CRIU_ACTION_PRE_DUMP;
+	if (stop)
+		kill(pid, SIGKILL);
 	/* Closing our end ends swrk once the request is done (or aborts it). */
 	close(sv[0]);
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
 			return rc < 0 ? -1 : berr_sys(err, errno, "wait for criu");
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
-		return berr_set(err, "could not run %s swrk: is CRIU installed?", CRIU_BIN);
+		return berr_set(err, "could not run %s swrk: is CRIU installed?",
+				r->criu_bin ? r->criu_bin : CRIU_BIN);
 	if (rc < 0)
 		return -1;
+	if (stop)
+		return 0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		return berr_set(err, "criu swrk ended with status %d", status);
 	return 0;

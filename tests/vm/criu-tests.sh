@@ -1,0 +1,266 @@
+#!/bin/sh
+# criu-tests.sh - checkpoint and restore with CRIU, berth and runc side by
+# side: runs INSIDE the test VM (tests/vm/run.sh), whose 6.1 kernel CRIU
+# 3.17 supports. For each runtime: a counter checkpointed and restored
+# continues from where it was (with and without --leave-running, and under
+# a new ID), its memory and pids limits hold after restore, a TCP
+# connection from outside into the container survives --tcp-established,
+# a pre-dump followed by a dump with --parent-path restores, and bad input
+# (no image dir, a created container, a restore onto an existing ID) fails
+# clearly and leaves nothing behind.
+#
+# Deliberate differences from runc, checked as such: berth dumps and
+# restores a network namespace it made (runc 1.1.5 always passes
+# --empty-ns network); berth's restore puts the tree into the restored
+# container's own cgroup (CRIU's cgroup root), runc's leaves it where the
+# images say.
+#
+# CRIU 3.17 remounts cgroup2 without nsdelegate at its first dump, so this
+# script runs in a VM boot of its own (tests/run-all.sh stage vm-criu).
+# Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
+# Must never: leave a container, cgroup or mount behind.
+#
+# berth-vm-binaries: criu runc ip tar iptables iptables-restore iptables-save
+# berth-vm-binaries: ip6tables-restore ip6tables-save iptables-legacy-save ip6tables-legacy-save
+# berth-vm-files: /usr/lib/x86_64-linux-gnu/xtables
+# berth-vm-modules: nf_tables nft_compat xt_mark nf_conntrack_netlink
+# berth-vm-modules: unix_diag inet_diag tcp_diag udp_diag raw_diag af_packet_diag netlink_diag
+
+fails=0
+pass() { echo "PASS $1"; }
+fail() {
+	echo "FAIL $1${2:+: $2}"
+	fails=$((fails + 1))
+}
+# check NAME COMMAND...: PASS when COMMAND succeeds
+check() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
+}
+wait_for() { # TENTHS COMMAND...
+	t=$1
+	shift
+	while [ "$t" -gt 0 ]; do
+		"$@" && return 0
+		usleep 100000
+		t=$((t - 1))
+	done
+	return 1
+}
+
+if ! criu check >/tmp/criu-check.log 2>&1; then
+	cat /tmp/criu-check.log
+	echo "SKIP all: criu check fails on this kernel"
+	exit 1
+fi
+
+W=/tmp/criu
+mkdir -p "$W"
+# The counter writes "<token> <n>": a token drawn at its start, so that a
+# restarted process (new token) can't pass for a restored one.
+COUNTER='t=$RANDOM$RANDOM; i=0; while :; do echo "$t $i" > /out/count; i=$((i+1)); usleep 100000; done'
+NS_NOHOSTNET='[{"type":"pid"},{"type":"ipc"},{"type":"uts"},{"type":"mount"}]'
+
+# bundle DIR CGROUPS_PATH NAMESPACES ARGS...: a bundle with DIR/out bound at /out
+bundle() {
+	dir=$1 cg=$2 ns=$3
+	shift 3
+	mkdir -p "$dir/out"
+	mkbundle "$dir" -c "$cg" -n "$ns" -r '{"memory":{"limit":67108864},"pids":{"limit":20}}' -- "$@" ||
+		fail "mkbundle $dir"
+	sed -i "s|\"mounts\": \\[|\"mounts\": [ {\"destination\": \"/out\", \"type\": \"bind\", \"source\": \"$dir/out\", \"options\": [\"rbind\", \"rw\"]},|" \
+		"$dir/config.json"
+}
+
+count() { set -- $(cat "$1/out/count" 2>/dev/null) -1 -1; echo "$2"; }
+token() { set -- $(cat "$1/out/count" 2>/dev/null) -1; echo "$1"; }
+count_gt() { [ "$(count "$1")" -gt "$2" ]; }
+pid_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
+status_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
+is_gone() { ! "$RT" --root "$ROOT" state "$1" >/dev/null 2>&1 && [ ! -e "$ROOT/$1" ]; }
+rt() { "$RT" --root "$ROOT" "$@"; }
+show_log() { # the end of CRIU's log when a step failed
+	[ -f "$1" ] && grep -E 'Error|Warn' "$1" | tail -n 5
+	true
+}
+
+scenario_counter() { # with and without --leave-running, new ID
+	B=$W/$RT_NAME-counter
+	CG=/criu-$RT_NAME-counter
+	bundle "$B" "$CG" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	rt run -d --bundle "$B" c1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME counter run"
+	wait_for 100 count_gt "$B" 9
+	rt checkpoint --image-path "$W/$RT_NAME-img1" c1 2>"$W/err" || {
+		fail "$RT_NAME checkpoint" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-img1/dump.log"
+	}
+	v1=$(count "$B") t1=$(token "$B")
+	check "$RT_NAME checkpoint without --leave-running: the container is gone" is_gone c1
+	check "$RT_NAME checkpoint: its cgroup is gone" test ! -d "/sys/fs/cgroup$CG"
+	check "$RT_NAME checkpoint: descriptors.json written" test -s "$W/$RT_NAME-img1/descriptors.json"
+	usleep 500000
+	check "$RT_NAME checkpoint: the counter stopped at $v1" test "$(count "$B")" = "$v1"
+	rt restore -d --image-path "$W/$RT_NAME-img1" --bundle "$B" c1 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME restore" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-img1/restore.log"
+	}
+	check "$RT_NAME restore: running" test "$(status_of c1)" = running
+	sleep 1
+	v2=$(count "$B")
+	# Restarted, it would count from 0 again: it went on from v1.
+	check "$RT_NAME restore: the same process went on from $v1 (now $v2)" \
+		sh -c "[ $v2 -gt $v1 ] && [ $(token "$B") = $t1 ]"
+	pid=$(pid_of c1)
+	cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup" 2>/dev/null)
+	check "$RT_NAME restore: memory limit in force ($cg)" test "$(cat "/sys/fs/cgroup$cg/memory.max" 2>/dev/null)" = 67108864
+	check "$RT_NAME restore: pids limit in force ($cg)" test "$(cat "/sys/fs/cgroup$cg/pids.max" 2>/dev/null)" = 20
+	check "$RT_NAME restore: the init is in that cgroup" grep -qx "$pid" "/sys/fs/cgroup$cg/cgroup.procs"
+
+	# --leave-running: the container goes on; its image restores under a new ID.
+	rt checkpoint --leave-running --image-path "$W/$RT_NAME-img2" c1 2>"$W/err" ||
+		fail "$RT_NAME checkpoint --leave-running" "$(cat "$W/err")"
+	v3=$(count "$B")
+	check "$RT_NAME --leave-running: still running" test "$(status_of c1)" = running
+	sleep 2
+	v4=$(count "$B")
+	check "$RT_NAME --leave-running: the counter goes on ($v3 -> $v4)" test "$v4" -gt "$v3"
+	rt delete -f c1 >/dev/null 2>&1
+	rt restore -d --image-path "$W/$RT_NAME-img2" --bundle "$B" c2 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME restore under a new ID" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-img2/restore.log"
+	}
+	check "$RT_NAME restore under a new ID: c2 running" test "$(status_of c2)" = running
+	check "$RT_NAME restore under a new ID: c2 in list" sh -c "$RT --root $ROOT list -q | grep -qx c2"
+	sleep 1
+	v5=$(count "$B")
+	check "$RT_NAME restore under a new ID: the same process counts on from $v3 (now $v5)" \
+		sh -c "[ $v5 -gt $v3 ] && [ $(token "$B") = $t1 ]"
+	rt delete -f c2 >/dev/null 2>&1
+	if [ "$RT_NAME" = berth ]; then
+		# berth only (runc leaves the tree in the cgroup the images name): a
+		# bundle with another cgroupsPath gets the tree in that cgroup.
+		mkdir -p "$B-moved"
+		ln -sfn "$B/rootfs" "$B-moved/rootfs"
+		sed "s|\"cgroupsPath\": \"$CG\"|\"cgroupsPath\": \"$CG-moved\"|" "$B/config.json" >"$B-moved/config.json"
+		rt restore -d --image-path "$W/$RT_NAME-img2" --bundle "$B-moved" c3 </dev/null >/dev/null 2>"$W/err" ||
+			fail "$RT_NAME restore with another cgroupsPath" "$(cat "$W/err")"
+		pid=$(pid_of c3)
+		check "$RT_NAME restore with another cgroupsPath: the tree is in $CG-moved" \
+			grep -qx "0::$CG-moved" "/proc/$pid/cgroup"
+		check "$RT_NAME restore with another cgroupsPath: its limit holds there" \
+			test "$(cat "/sys/fs/cgroup$CG-moved/memory.max" 2>/dev/null)" = 67108864
+		rt delete -f c3 >/dev/null 2>&1
+		check "$RT_NAME restore with another cgroupsPath: delete removes it" test ! -d "/sys/fs/cgroup$CG-moved"
+	fi
+	check "$RT_NAME counter: nothing left" sh -c "[ ! -d /sys/fs/cgroup$CG ] && [ -z \"\$($RT --root $ROOT list -q)\" ]"
+}
+
+scenario_tcp() { # a client outside, the server in the container (host network)
+	B=$W/$RT_NAME-tcp
+	bundle "$B" "/criu-$RT_NAME-tcp" "$NS_NOHOSTNET" nc -ll -p 5001 -e cat
+	rt run -d --bundle "$B" t1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME tcp run"
+	usleep 500000
+	(while :; do
+		echo ping
+		usleep 200000
+	done) | nc 127.0.0.1 5001 >"$W/$RT_NAME-tcp.out" &
+	client=$!
+	wait_for 50 test -s "$W/$RT_NAME-tcp.out"
+	if rt checkpoint --image-path "$W/$RT_NAME-tcp-no" t1 2>"$W/err"; then
+		fail "$RT_NAME tcp: checkpoint without --tcp-established refused"
+	else
+		pass "$RT_NAME tcp: checkpoint without --tcp-established refused ($(head -n 1 "$W/err"))"
+	fi
+	check "$RT_NAME tcp: after the refused dump the container still runs" test "$(status_of t1)" = running
+	rt checkpoint --tcp-established --image-path "$W/$RT_NAME-tcp" t1 2>"$W/err" || {
+		fail "$RT_NAME tcp: checkpoint --tcp-established" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-tcp/dump.log"
+	}
+	n1=$(wc -l <"$W/$RT_NAME-tcp.out")
+	rt restore -d --tcp-established --image-path "$W/$RT_NAME-tcp" --bundle "$B" t1 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME tcp: restore --tcp-established" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-tcp/restore.log"
+	}
+	sleep 2
+	n2=$(wc -l <"$W/$RT_NAME-tcp.out")
+	check "$RT_NAME tcp: the connection survived (echoes $n1 -> $n2)" test "$n2" -gt "$n1"
+	check "$RT_NAME tcp: the client is still connected" kill -0 "$client"
+	kill "$client" 2>/dev/null
+	rt delete -f t1 >/dev/null 2>&1
+}
+
+scenario_predump() {
+	B=$W/$RT_NAME-pre
+	bundle "$B" "/criu-$RT_NAME-pre" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	rt run -d --bundle "$B" p1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME pre-dump run"
+	sleep 1
+	rt checkpoint --pre-dump --image-path "$W/$RT_NAME-pre/img/pre" p1 2>"$W/err" ||
+		fail "$RT_NAME pre-dump" "$(cat "$W/err")"
+	check "$RT_NAME pre-dump: still running" test "$(status_of p1)" = running
+	rt checkpoint --parent-path ../pre --image-path "$W/$RT_NAME-pre/img/final" p1 2>"$W/err" || {
+		fail "$RT_NAME dump with --parent-path" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-pre/img/final/dump.log"
+	}
+	v1=$(count "$B") t1=$(token "$B")
+	check "$RT_NAME dump with --parent-path: the images point at the parent" test -L "$W/$RT_NAME-pre/img/final/parent"
+	rt restore -d --image-path "$W/$RT_NAME-pre/img/final" --bundle "$B" p1 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME restore after pre-dump" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-pre/img/final/restore.log"
+	}
+	sleep 1
+	v2=$(count "$B")
+	check "$RT_NAME restore after pre-dump: the same process went on ($v1 -> $v2)" \
+		sh -c "[ $v2 -gt $v1 ] && [ $(token "$B") = $t1 ]"
+	rt delete -f p1 >/dev/null 2>&1
+}
+
+scenario_errors() {
+	B=$W/$RT_NAME-err
+	bundle "$B" "/criu-$RT_NAME-err" "$(cat /usr/share/berth-vm/default.namespaces)" sleep 1000
+	rt restore -d --image-path "$W/nothere" --bundle "$B" e1 </dev/null >/dev/null 2>"$W/err" &&
+		fail "$RT_NAME restore from a missing image dir fails"
+	check "$RT_NAME restore from a missing image dir: says so ($(head -n 1 "$W/err"))" grep -q "nothere" "$W/err"
+	check "$RT_NAME restore from a missing image dir: nothing left" sh -c "[ ! -e $ROOT/e1 ] && [ ! -d /sys/fs/cgroup/criu-$RT_NAME-err ]"
+	rt create --bundle "$B" e1 </dev/null >/dev/null 2>&1
+	rt checkpoint --image-path "$W/$RT_NAME-err-img" e1 2>"$W/err" && fail "$RT_NAME checkpoint of a created container fails"
+	check "$RT_NAME checkpoint of a created container: says so ($(head -n 1 "$W/err"))" grep -q "cannot be checkpointed in created state" "$W/err"
+	check "$RT_NAME checkpoint of a created container: it is untouched" test "$(status_of e1)" = created
+	rt start e1
+	# An image of this very container, restored onto its (existing) ID.
+	rt checkpoint --leave-running --image-path "$W/$RT_NAME-err-img" e1 2>"$W/err" ||
+		fail "$RT_NAME checkpoint for the clash" "$(cat "$W/err")"
+	pid=$(pid_of e1)
+	rt restore -d --image-path "$W/$RT_NAME-err-img" --bundle "$B" e1 </dev/null >/dev/null 2>"$W/err" &&
+		fail "$RT_NAME restore onto an existing ID fails"
+	check "$RT_NAME restore onto an existing ID: says so ($(head -n 1 "$W/err"))" grep -qi "exists" "$W/err"
+	check "$RT_NAME restore onto an existing ID: the container is untouched" sh -c "[ \"\$($RT --root $ROOT state e1 | sed -n 's/.*\"pid\": *\([0-9]*\).*/\1/p')\" = $pid ]"
+	rt delete -f e1 >/dev/null 2>&1
+	check "$RT_NAME errors: nothing left" sh -c "[ ! -d /sys/fs/cgroup/criu-$RT_NAME-err ] && [ -z \"\$($RT --root $ROOT list -q)\" ]"
+}
+
+for RT in berth runc; do
+	ROOT=/run/criu-$RT
+	case $RT in berth) RT=$BERTH ;; esac
+	command -v "$RT" >/dev/null || {
+		echo "SKIP $RT: not in the VM"
+		continue
+	}
+	RT_NAME=$(basename "$RT")
+	echo "--- $RT_NAME"
+	scenario_counter
+	scenario_tcp
+	scenario_predump
+	scenario_errors
+	for id in $("$RT" --root "$ROOT" list -q 2>/dev/null); do
+		"$RT" --root "$ROOT" delete -f "$id" >/dev/null 2>&1
+	done
+done
+
+leftover=$(grep -c "$W\|criu-root" /proc/self/mountinfo)
+check "no mount left behind" test "$leftover" = 0
+[ "$fails" -eq 0 ] || {
+	echo "criu-tests: $fails failed"
+	exit 1
+}
+echo "criu-tests: all passed"
