@@ -107,7 +107,8 @@ static int set_names(const struct berth_spec *spec, struct berth_error *err)
 
 /* A sysctl is written only where it stays the container's: in a namespace
  * it has (runc's rule). Anything else would change the host's value. */
-static int check_sysctl_namespace(const struct berth_spec *spec, const char *key,
+/* key as the config wrote it, for messages; name in dotted form */
+static int check_sysctl_namespace(const struct berth_spec *spec, const char *key, const char *name,
 				  struct berth_error *err)
 {
 	static const char *const ipc_keys[] = {
@@ -116,13 +117,13 @@ static int check_sysctl_namespace(const struct berth_spec *spec, const char *key
 	enum berth_ns_type ns = BERTH_NS__COUNT;
 
 	for (size_t i = 0; i < sizeof(ipc_keys) / sizeof(ipc_keys[0]); i++)
-		if (strcmp(key, ipc_keys[i]) == 0)
+		if (strcmp(name, ipc_keys[i]) == 0)
 			ns = BERTH_NS_IPC;
-	if (strncmp(key, "fs.mqueue.", 10) == 0)
+	if (strncmp(name, "fs.mqueue.", 10) == 0)
 		ns = BERTH_NS_IPC;
-	else if (strncmp(key, "net.", 4) == 0)
+	else if (strncmp(name, "net.", 4) == 0)
 		ns = BERTH_NS_NETWORK;
-	else if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+	else if (strcmp(name, "kernel.hostname") == 0 || strcmp(name, "kernel.domainname") == 0)
 		ns = BERTH_NS_UTS;
 	if (ns == BERTH_NS__COUNT)
 		return berr_set(err, "linux.sysctl.%s: not in a separate kernel namespace", key);
@@ -132,18 +133,26 @@ static int check_sysctl_namespace(const struct berth_spec *spec, const char *key
 	return 0;
 }
 
+/* Keys come as sysctl(8) takes them: "net.ipv4.ip_forward", or with
+ * slashes, "net/ipv4/conf/eth0.1/rp_filter" (runc accepts both), where a
+ * dot is part of a name. */
 static int write_sysctls(const struct berth_spec *spec, int procfd, struct berth_error *err)
 {
-	char rel[512];
+	char rel[512], name[512];
 
 	for (size_t i = 0; i < spec->linux_.n_sysctl; i++) {
 		const struct berth_kv *kv = &spec->linux_.sysctl[i];
-		if (check_sysctl_namespace(spec, kv->key, err) < 0)
-			return -1;
+		bool slashed = strchr(kv->key, '/') != NULL;
 		int w = snprintf(rel, sizeof(rel), "sys/%s", kv->key);
 		if (w < 0 || (size_t)w >= sizeof(rel) || strstr(kv->key, ".."))
 			return berr_set(err, "linux.sysctl.%s: invalid key", kv->key);
-		for (char *c = rel + 4; *c; c++)
+		snprintf(name, sizeof(name), "%s", kv->key);
+		for (char *c = name; slashed && *c; c++)
+			if (*c == '/')
+				*c = '.';
+		if (check_sysctl_namespace(spec, kv->key, name, err) < 0)
+			return -1;
+		for (char *c = rel + 4; !slashed && *c; c++)
 			if (*c == '.')
 				*c = '/';
 		if (procfs_write(procfd, rel, kv->value, err) < 0)

@@ -153,8 +153,11 @@ static int prepare_caps(struct exec_ctx *x, struct berth_error *err)
 		char name[64];
 		snprintf(name, sizeof(name), "%s%s",
 			 strncasecmp(x->o->caps[i], "CAP_", 4) == 0 ? "" : "CAP_", x->o->caps[i]);
-		if (cap_from_name_checked(name, &cap) < 0)
-			return berr_set(err, "--cap %s: unknown capability", x->o->caps[i]);
+		if (cap_from_name_checked(name, &cap) < 0) {
+			/* as in config.json, and as runc: skipped with a warning */
+			log_warn("--cap %s: unknown capability ignored", x->o->caps[i]);
+			continue;
+		}
 		uint64_t bit = 1ULL << cap;
 		x->caps.bounding |= bit;
 		x->caps.effective |= bit;

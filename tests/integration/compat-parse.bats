@@ -222,3 +222,42 @@ c["linux"].pop("readonlyPaths", None)'
 		[[ "$output" == *"unable to restrict sys entries without a private MNT namespace"* ]]
 	fi
 }
+
+@test "sysctl: keys with slashes (sysctl(8)'s other form) are read as runc reads them" {
+	local host_msgmax
+	host_msgmax=$(cat /proc/sys/kernel/msgmax)
+	update_config 'c["linux"]["sysctl"] = {"kernel/msgmax": "8193", "net/ipv4/conf/lo/forwarding": "1"}'
+	set_sh 'cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/conf/lo/forwarding'
+	run berth run "$(ct_id)"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$output" = "8193
+1" ]
+	# written in the container's ipc namespace, not the host's
+	[ "$(cat /proc/sys/kernel/msgmax)" = "$host_msgmax" ]
+	if have_runc; then
+		runc_run "$(ct_id)-runc"
+		echo "runc: $output"
+		[ "$output" = "8193
+1" ]
+	fi
+}
+
+@test "exec --cap: an unknown name is warned about and skipped, the known ones given (as runc)" {
+	local id
+	id=$(ct_id)
+	set_args sleep 1000
+	detached run -d "$id"
+	run berth exec --cap NO_SUCH_CAP --cap CAP_SYS_ADMIN "$id" grep ^CapEff /proc/self/status
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"--cap NO_SUCH_CAP: unknown capability ignored"* ]]
+	# the config's three and CAP_SYS_ADMIN
+	[[ "$output" == *"CapEff:	0000000020200420"* ]]
+	if have_runc; then
+		runc --root "$RUNC_ROOT" run -d "$id-runc" </dev/null >/dev/null 2>&1
+		run runc --root "$RUNC_ROOT" exec --cap NO_SUCH_CAP --cap CAP_SYS_ADMIN "$id-runc" grep ^CapEff /proc/self/status
+		echo "runc: $output"
+		[[ "$output" == *"CapEff:	0000000020200420"* ]]
+	fi
+}

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "libcontainer/config.h"
+#include "libcontainer/config_json.h"
 #include "libcontainer/config_tables.h"
 
 static const char *shared_dir(void)
@@ -147,6 +148,9 @@ START_TEST(test_load_errors)
 	ck_assert_int_ne(err.errnum, 0);
 	ck_assert_ptr_null(berth_spec_load("/", &err));
 	ck_assert_ptr_nonnull(strstr(err.msg, "not a regular file"));
+	/* the size cap (docs/strictness.md), checked before a byte is read */
+	ck_assert_ptr_null(berth_spec_parse("{}", (size_t)CJ_MAX_DOC_BYTES + 1, &err));
+	ck_assert_ptr_nonnull(strstr(err.msg, "document is larger than 67108864 bytes"));
 }
 END_TEST
 
