@@ -84,7 +84,8 @@ static int become_ns_root(struct init_state *st, struct berth_error *err)
 		return berr_sys(err, errno, "setresgid to root of the user namespace");
 	if (setresuid(0, 0, 0) < 0)
 		return berr_sys(err, errno, "setresuid to root of the user namespace");
-	return 0;
+	/* The uid change cleared the parent-death signal. */
+	return sync_die_with_parent(cfg->sync_fd, err);
 }
 
 static int set_names(const struct berth_spec *spec, struct berth_error *err)
@@ -394,10 +395,11 @@ void init_run(const struct init_config *cfg)
 	for (size_t i = 0; i < sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]); i++)
 		if (cfg->parent_fds[i] >= 0)
 			close(cfg->parent_fds[i]);
+	/* A create killed before READY takes its init along. */
 	if (close_inherited(cfg, &st.err) < 0) {
 		/* reported below */
-	} else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0) {
-		berr_sys(&st.err, errno, "set parent-death signal");
+	} else if (sync_die_with_parent(cfg->sync_fd, &st.err) < 0) {
+		/* reported below (to nobody, when the parent is gone) */
 	} else if (init_steps(&st) == 0) {
 		_exit(0); /* not reached: process_exec returns only on failure */
 	}

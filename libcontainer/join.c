@@ -82,9 +82,7 @@ void join_run(const struct join_config *cfg)
 	 * and /proc/<pid>/exe (CVE-2016-9962). */
 	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
 		berr_sys(&err, errno, "prctl PR_SET_DUMPABLE");
-	else if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		berr_sys(&err, errno, "set parent-death signal");
-	else
+	else if (sync_die_with_parent(cfg->sync_fd, &err) == 0)
 		join_steps(cfg, &err);
 	sync_send_error(cfg->sync_fd, &err);
 	_exit(255);

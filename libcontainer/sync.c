@@ -2,7 +2,10 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -141,4 +144,19 @@ int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err)
 	if (sync_send(sock, SYNC_SECCOMP_FD, 0, NULL, 0, notify_fd, err) < 0)
 		return -1;
 	return sync_expect(sock, SYNC_SECCOMP_DONE, &msg, err);
+}
+
+int sync_die_with_parent(int sock, struct berth_error *err)
+{
+	struct pollfd p = {.fd = sock, .events = POLLIN};
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return berr_sys(err, errno, "set parent-death signal");
+	/* The peer's close (its death) shows as POLLHUP on a seqpacket pair. */
+	while (poll(&p, 1, 0) < 0)
+		if (errno != EINTR)
+			return berr_sys(err, errno, "poll the parent's socket");
+	if (p.revents & POLLHUP)
+		return berr_set(err, "the parent is gone");
+	return 0;
 }

@@ -57,6 +57,12 @@ int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct bert
 
 /* Child side: report a failure to the parent (best effort) */
 void sync_send_error(int sock, const struct berth_error *e);
+/* Child side: die with SIGKILL when the parent dies (PR_SET_PDEATHSIG),
+ * and fail if it died already, before the signal was armed: then the
+ * parent's end of `sock` is closed. getppid() can't tell: in a new pid
+ * namespace it reads 0. Call it again after a credential change, which
+ * clears the signal. */
+int sync_die_with_parent(int sock, struct berth_error *err);
 
 /* Child side: wait until the parent has placed us (cgroup, oom_score_adj). */
 int sync_wait_go(int sock, struct berth_error *err);

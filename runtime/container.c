@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "intent.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/clone3.h"
 
@@ -41,6 +42,23 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
+/* state.json is missing (create never got that far, or was killed) or
+ * unreadable: what create recorded ahead is all we know. */
+static int read_intent(struct container *c, struct berth_error *err)
+{
+	struct intent in;
+
+	if (intent_read(c->dir_fd, &in, err) < 0)
+		return -1;
+	c->incomplete = true;
+	c->pid = in.pid;
+	c->start_time = in.start_time;
+	c->rootfs = in.rootfs;
+	c->cgroup_driver = in.cgroup_driver;
+	c->cgroup_path = in.cgroup_path;
+	return 0;
+}
+
 static int read_state(struct container *c, struct berth_error *err)
 {
 	_cleanup_close_ int fd = openat(c->dir_fd, STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
@@ -51,7 +69,7 @@ static int read_state(struct container *c, struct berth_error *err)
 
 	if (fd < 0) {
 		if (errno == ENOENT)
-			return 0; /* still being created */
+			return read_intent(c, err); /* being created, or killed while it was */
 		return berr_sys(err, errno, "open state of container %s", c->id);
 	}
 	/* One read: jansson's loadfd reads a byte per syscall. */
@@ -91,8 +109,16 @@ static int read_state(struct container *c, struct berth_error *err)
 	return 0;
 }
 
-int container_open(const char *root, const char *id, bool lock, struct container **out,
-		   struct berth_error *err)
+static int open_cgroup(struct container *c, struct berth_error *err)
+{
+	if (!c->cgroup_driver || !c->cgroup_path)
+		return 0;
+	c->cgroup = cgroup_manager_open(c->cgroup_driver, c->cgroup_path, err);
+	return c->cgroup ? 0 : berr_prefix(err, "container %s", c->id);
+}
+
+static int open_dir(const char *root, const char *id, bool lock, struct container **out,
+		    struct berth_error *err)
 {
 	struct container *c;
 
@@ -123,16 +149,35 @@ int container_open(const char *root, const char *id, bool lock, struct container
 		}
 		c->lock_fd = c->dir_fd;
 	}
-	if (read_state(c, err) < 0) {
+	*out = c;
+	return 0;
+}
+
+int container_open(const char *root, const char *id, bool lock, struct container **out,
+		   struct berth_error *err)
+{
+	struct container *c;
+
+	if (open_dir(root, id, lock, &c, err) < 0)
+		return -1;
+	if (read_state(c, err) < 0 || open_cgroup(c, err) < 0) {
 		container_close(c);
 		return -1;
 	}
-	if (c->cgroup_driver && c->cgroup_path) {
-		c->cgroup = cgroup_manager_open(c->cgroup_driver, c->cgroup_path, err);
-		if (!c->cgroup) {
-			container_close(c);
-			return berr_prefix(err, "container %s", id);
-		}
+	*out = c;
+	return 0;
+}
+
+int container_open_salvage(const char *root, const char *id, struct container **out,
+			   struct berth_error *err)
+{
+	struct container *c;
+
+	if (open_dir(root, id, true, &c, err) < 0)
+		return -1;
+	if (read_intent(c, err) < 0 || open_cgroup(c, err) < 0) {
+		container_close(c);
+		return -1;
 	}
 	*out = c;
 	return 0;
@@ -168,7 +213,7 @@ enum container_status container_status(const struct container *c)
 	bool frozen = false;
 	struct berth_error ignored;
 
-	if (c->pid <= 0)
+	if (c->pid <= 0 || c->incomplete)
 		return CONTAINER_CREATING;
 	if (proc_start_time(c->pid) != c->start_time)
 		return CONTAINER_STOPPED;

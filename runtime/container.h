@@ -40,6 +40,9 @@ struct container {
 	char *cgroup_driver; /* "v2", "v1", "hybrid", "disabled" */
 	char *cgroup_path;
 	bool systemd_cgroup;
+	/* no (readable) state.json: pid and cgroup come from create's intent
+	 * record (intent.h); the status is "creating" */
+	bool incomplete;
 	/* whether config.json has these hooks: start/delete re-read it only then */
 	bool has_poststart;
 	bool has_poststop;
@@ -53,6 +56,11 @@ struct container {
  * that text) when there is no such container. */
 int container_open(const char *root, const char *id, bool lock, struct container **out,
 		   struct berth_error *err);
+/* For `delete -f` when container_open fails on a corrupt state.json:
+ * lock <root>/<id> and take the init and cgroup from create's intent
+ * record alone. */
+int container_open_salvage(const char *root, const char *id, struct container **out,
+			   struct berth_error *err);
 void container_close(struct container *c);
 
 /* Derive the status now. */

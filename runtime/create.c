@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "crash_point.h"
 #include "hooks.h"
 #include "host_rootfs.h"
+#include "intent.h"
 #include "lifecycle.h"
 #include "libcontainer/caps.h"
 #include "libcontainer/cgroups/cgroup.h"
@@ -193,6 +195,7 @@ static int make_state_dir(struct create_ctx *x, struct berth_error *err)
 	x->c.owner = user_name_of(geteuid());
 	x->c.annotations = x->spec->annotations;
 	x->c.n_annotations = x->spec->n_annotations;
+	crash_point("create.state-dir");
 	x->start_fd = state_dir_make_fifo(x->c.dir_fd, err);
 	return x->start_fd < 0 ? -1 : 0;
 }
@@ -213,6 +216,14 @@ static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 	if (!x->c.cgroup)
 		return -1;
 	x->c.systemd_cgroup = x->ro->systemd_cgroup;
+	/* Written ahead: a kill from here on leaves delete -f the paths to remove. */
+	if (intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver_name(x->c.cgroup),
+				 cgroup_manager_path(x->c.cgroup), err) < 0) {
+		cgroup_manager_free(x->c.cgroup);
+		x->c.cgroup = NULL;
+		return -1;
+	}
+	crash_point("create.cgroup-recorded");
 	/* linux.devices only makes nodes: the device rules are
 	 * linux.resources.devices alone, as with runc. */
 	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
@@ -220,6 +231,7 @@ static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 		x->c.cgroup = NULL;
 		return -1;
 	}
+	crash_point("create.cgroup-made");
 	/* A rootless caller may have fallen back to no cgroup: remember that. */
 	bool off = cgroup_manager_is_disabled(x->c.cgroup);
 	x->c.cgroup_driver = strdup(off ? "disabled" : cgroup_manager_driver_name(x->c.cgroup));
@@ -317,10 +329,13 @@ static int serve_child(struct create_ctx *x, struct berth_error *err)
 			if (userns_write_maps(x->pid, x->spec, x->procfd, err) < 0 ||
 			    sync_send(x->sync[0], SYNC_MAPS_DONE, 0, NULL, 0, -1, err) < 0)
 				return -1;
+			crash_point("create.maps-written");
 			break;
 		case SYNC_HOOKS_REQUEST:
+			crash_point("create.hooks-requested");
 			if (run_parent_hooks(x, err) < 0)
 				return -1;
+			crash_point("create.hooks-done");
 			break;
 		case SYNC_PTY_MASTER:
 			if (msg.fd < 0)
@@ -428,6 +443,12 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		return berr_sys(err, errno, "return to the host time namespace");
 	if (x->pid < 0)
 		return -1;
+	crash_point("create.cloned");
+	/* Before anything else: from now on delete -f can find and kill it. */
+	x->c.start_time = proc_start_time(x->pid);
+	if (intent_record_init(x->c.dir_fd, x->pid, x->c.start_time, err) < 0)
+		return -1;
+	crash_point("create.init-recorded");
 	close(x->sync[1]);
 	x->sync[1] = -1;
 	if (cgroup_manager_add_pid(x->c.cgroup, x->pid, err) < 0)
@@ -438,7 +459,12 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
 		if (!x->c.cgroup_path)
 			return berr_sys(err, ENOMEM, "cgroup path");
+		if (intent_record_cgroup(x->c.dir_fd, x->rootfs,
+					 cgroup_manager_driver_name(x->c.cgroup), x->c.cgroup_path,
+					 err) < 0)
+			return -1;
 	}
+	crash_point("create.placed");
 	if (process_write_oom_score_adj(x->pid, &x->spec->process, x->procfd, err) < 0)
 		return -1;
 	if ((flags & CLONE_NEWTIME) && timens_write_offsets(x->pid, x->spec, x->procfd, err) < 0)
@@ -448,6 +474,7 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0 && err->errnum != EPIPE &&
 	    err->errnum != ECONNRESET)
 		return -1;
+	crash_point("create.go-sent");
 	return serve_child(x, err);
 }
 
@@ -547,9 +574,10 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	x.c.pid = x.pid;
 	x.c.has_poststart = x.spec->hooks.poststart.n > 0;
 	x.c.has_poststop = x.spec->hooks.poststop.n > 0;
-	x.c.start_time = proc_start_time(x.pid);
+	crash_point("create.ready");
 	if (container_save(&x.c, err) < 0)
 		goto out;
+	crash_point("create.saved");
 	if (x.pid_file[0]) {
 		struct pidfile pf;
 		int prc = pidfile_prepare(x.pid_file, &pf, err);
@@ -558,6 +586,7 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 		pidfile_close(&pf);
 		if (prc < 0)
 			goto out;
+		crash_point("create.pid-file");
 	}
 	log_debug("created container %s, init pid %d", o->id, (int)x.pid);
 	rc = 0;

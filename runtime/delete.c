@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "crash_point.h"
 #include "hooks.h"
 #include "host_rootfs.h"
 #include "lifecycle.h"
@@ -41,6 +42,8 @@ static int kill_and_wait(struct container *c, struct berth_error *err)
 {
 	if (c->cgroup)
 		cgroup_manager_kill_all(c->cgroup, SIGKILL, err);
+	if (c->pid <= 0)
+		return 0; /* create was killed before the clone */
 	_cleanup_close_ int fd = pidfd_open_pid(c->pid, err);
 	if (fd < 0)
 		return 0; /* already gone */
@@ -62,7 +65,9 @@ int runtime_destroy(struct container *c, struct berth_error *err)
 		return berr_prefix(err, "delete container %s", c->id);
 	if (c->rootfs && host_rootfs_release(c->dir_fd, c->rootfs, err) < 0)
 		return berr_prefix(err, "delete container %s", c->id);
+	crash_point("delete.cgroup-destroyed");
 	run_poststop(c);
+	crash_point("delete.poststop-done");
 	state_dir_remove(c->root, c->id);
 	return 0;
 }
@@ -79,7 +84,14 @@ int runtime_delete(const struct runtime_opts *ro, const char *id, bool force,
 			state_dir_remove(ro->root, id);
 			return 0;
 		}
-		return -1;
+		/* An unreadable state.json must not make a container undeletable:
+		 * create's intent record still names its init and cgroup. */
+		if (!force)
+			return -1;
+		log_warn("%s: removing it with what create recorded ahead", err->msg);
+		berr_clear(err);
+		if (container_open_salvage(ro->root, id, &c, err) < 0)
+			return -1;
 	}
 	enum container_status s = container_status(c);
 	if (s == CONTAINER_RUNNING || s == CONTAINER_PAUSED) {
@@ -89,8 +101,11 @@ int runtime_delete(const struct runtime_opts *ro, const char *id, bool force,
 			goto out;
 		}
 	}
-	if (s != CONTAINER_STOPPED && s != CONTAINER_CREATING && kill_and_wait(c, err) < 0)
+	/* We hold the lock, so a "creating" container's create is gone: it was
+	 * killed, and its init (if any) must not outlive it. */
+	if (s != CONTAINER_STOPPED && kill_and_wait(c, err) < 0)
 		goto out;
+	crash_point("delete.killed");
 	rc = runtime_destroy(c, err);
 out:
 	container_close(c);

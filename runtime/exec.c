@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "crash_point.h"
 #include "libcontainer/cap_names.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/clone3.h"
@@ -298,13 +299,18 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	log_debug("exec process pid %d (%s), namespaces joined 0x%llx%s", (int)x->pid,
 		  x->proc.args[0], (unsigned long long)flags,
 		  x->proc.terminal ? ", with a terminal" : "");
+	crash_point("exec.cloned");
 	close(x->sync[1]);
 	x->sync[1] = -1;
 	if (x->c->cgroup && cgroup_manager_add_pid(x->c->cgroup, x->pid, err) < 0)
 		return -1;
+	crash_point("exec.placed");
 	if (process_write_oom_score_adj(x->pid, &x->proc, x->procfd, err) < 0)
 		return -1;
-	return sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err);
+	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0)
+		return -1;
+	crash_point("exec.go-sent");
+	return 0;
 }
 
 /* Until the child's end closes (its execve succeeded) or it reports an error. */
@@ -419,6 +425,7 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 				;
 		goto out;
 	}
+	crash_point("exec.started");
 	if (pidfile_commit(&x.pidfile, x.pid, err) < 0)
 		goto out;
 	if (o->detach) {

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "crash_point.h"
 #include "hooks.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
@@ -89,14 +90,17 @@ int runtime_start(const struct runtime_opts *ro, const char *id, struct berth_er
 		berr_sys(err, errno, "start container %s", id);
 		goto out;
 	}
+	crash_point("start.released");
 	if (wait_for_exec(c, fd, err) < 0) {
 		unlinkat(c->dir_fd, STATE_FIFO, 0);
 		goto out;
 	}
+	crash_point("start.exec-seen");
 	if (unlinkat(c->dir_fd, STATE_FIFO, 0) < 0) {
 		berr_sys(err, errno, "start container %s: remove %s", id, STATE_FIFO);
 		goto out;
 	}
+	crash_point("start.fifo-removed");
 	run_poststart(c);
 	rc = 0;
 out:

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "crash_point.h"
 #include "host_rootfs.h"
+#include "intent.h"
 #include "libcontainer/cleanup.h"
 
 static int mkdir_p(const char *path, mode_t mode, struct berth_error *err)
@@ -47,20 +49,27 @@ int state_dir_create(const char *root, const char *id, struct berth_error *err)
 				"state root %s: must be owned by uid %u and not writable by "
 				"others",
 				root, (unsigned)geteuid());
-	if (mkdirat(rootfd, id, 0711) < 0) {
-		if (errno == EEXIST)
-			return berr_set(err, "container with id exists: %s", id);
-		return berr_sys(err, errno, "create state dir %s/%s", root, id);
+	for (int tries = 0; tries < 10; tries++) {
+		if (mkdirat(rootfd, id, 0711) < 0) {
+			if (errno == EEXIST)
+				return berr_set(err, "container with id exists: %s", id);
+			return berr_sys(err, errno, "create state dir %s/%s", root, id);
+		}
+		int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 || flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
+			int e = errno;
+			if (fd >= 0)
+				close(fd);
+			unlinkat(rootfd, id, AT_REMOVEDIR);
+			return berr_sys(err, e, "open state dir %s/%s", root, id);
+		}
+		if (st.st_nlink > 0)
+			return fd;
+		/* A delete -f took the lock first, found the dir empty and
+		 * removed it: it went before us, make the dir again. */
+		close(fd);
 	}
-	int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0 || flock(fd, LOCK_EX) < 0) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		unlinkat(rootfd, id, AT_REMOVEDIR);
-		return berr_sys(err, e, "open state dir %s/%s", root, id);
-	}
-	return fd;
+	return berr_set(err, "create state dir %s/%s: removed again and again", root, id);
 }
 
 int state_dir_make_fifo(int dir_fd, struct berth_error *err)
@@ -75,8 +84,9 @@ int state_dir_make_fifo(int dir_fd, struct berth_error *err)
 
 void state_dir_remove(const char *root, const char *id)
 {
+	/* the intent record last: until the dir is gone it still names what to remove */
 	static const char *const files[] = {STATE_FIFO, "state.json", "state.json.tmp",
-					    STATE_HOST_ROOTFS};
+					    STATE_HOST_ROOTFS, INTENT_FILE};
 	_cleanup_close_ int rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	_cleanup_close_ int dirfd = -1;
 
@@ -84,7 +94,9 @@ void state_dir_remove(const char *root, const char *id)
 		return;
 	dirfd = openat(rootfd, id, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
 	if (dirfd >= 0)
-		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 			unlinkat(dirfd, files[i], 0);
+			crash_point("delete.state-file-removed");
+		}
 	unlinkat(rootfd, id, AT_REMOVEDIR);
 }

@@ -10,7 +10,8 @@
 # Stages, in order: deps (tests/lib/install-deps.sh), format
 # (tests/lib/check-format.sh), build (build/, -Dwerror=true), unit (meson
 # test), asan (build-asan/ with ASan+UBSan: unit tests, CLI early exits), fuzz
-# (tests/fuzz/run.sh for FUZZ_SECONDS, default 60), one stage per
+# (tests/fuzz/run.sh for FUZZ_SECONDS, default 60), crash (build-crash/ with
+# test-only crash points, tests/crash/crash-points.bats), one stage per
 # tests/integration/*.bats and tests/security/*.bats file (bats, with
 # BERTH=build/cmd/berth), clients (tests/clients/run.sh, when present), vm
 # (tests/vm/run.sh: a pure cgroup v2 kernel under qemu), and host: a snapshot
@@ -129,6 +130,15 @@ stage_asan() {
 	"$repo/tests/lib/cli-leaks.sh" "$BUILD_ASAN/cmd/berth"
 }
 
+# A second build with test-only crash points (-Dcrash_points=true; the
+# release build in build/ has none), killed after each step of create,
+# start, exec, run and delete by tests/crash/crash-points.bats.
+stage_crash() {
+	meson_setup "$repo/build-crash" -Dwerror=true -Dcrash_points=true
+	ninja -C "$repo/build-crash" cmd/berth
+	BERTH_CRASH=$repo/build-crash/cmd/berth stage_bats "$repo/tests/crash/crash-points.bats"
+}
+
 # libFuzzer prints a line per new input (thousands a minute): the log keeps
 # the rest (setup, periodic pulses, the final stats, any crash report).
 stage_fuzz() {
@@ -234,6 +244,8 @@ plan() {
 	echo "build|900|no|meson setup build -Dwerror=true && ninja -C build"
 	echo "unit|900|yes|meson test -C build (check unit tests)"
 	echo "asan|1200|no|unit tests and the CLI's early exits built with -Db_sanitize=address,undefined in build-asan"
+	echo "asan|1200|no|unit tests built with -Db_sanitize=address,undefined in build-asan"
+	echo "crash|900|yes|SIGKILL after each step of create/start/exec/delete, then delete -f: nothing left (build-crash, tests/crash/)"
 	echo "fuzz|$((FUZZ_SECONDS + 600))|no|config parser fuzzer for ${FUZZ_SECONDS}s (tests/fuzz/run.sh)"
 	for f in "$repo"/tests/integration/*.bats "$repo"/tests/security/*.bats; do
 		[ -f "$f" ] || continue

@@ -219,6 +219,25 @@ START_TEST(wrong_type_and_eof)
 }
 END_TEST
 
+/* A child whose parent died before it armed the parent-death signal must
+ * notice: the parent's end of the socket is closed then. A message waiting
+ * to be read is not a death. */
+START_TEST(die_with_parent)
+{
+	int sv[2];
+	struct berth_error err = {0};
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(sync_die_with_parent(sv[1], &err), 0);
+	ck_assert_int_eq(sync_send(sv[0], SYNC_GO, 0, NULL, 0, -1, &err), 0);
+	ck_assert_int_eq(sync_die_with_parent(sv[1], &err), 0);
+	close(sv[0]);
+	ck_assert_int_eq(sync_die_with_parent(sv[1], &err), -1);
+	ck_assert_str_eq(err.msg, "the parent is gone");
+	close(sv[1]);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sync");
@@ -235,6 +254,7 @@ int main(void)
 	tcase_add_test(tc, extra_fd_not_leaked);
 	tcase_add_test(tc, named_waits);
 	tcase_add_test(tc, wrong_type_and_eof);
+	tcase_add_test(tc, die_with_parent);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
