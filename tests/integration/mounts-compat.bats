@@ -26,6 +26,10 @@ teardown() {
 		mountpoint -q "$m" && umount "$m"
 	done
 	[ -z "${DANGLE:-}" ] || rm -rf "$DANGLE"-*
+	if [ -n "${RL_USER:-}" ] && id "$RL_USER" >/dev/null 2>&1; then
+		su -s /bin/sh "$RL_USER" -c "'$BERTH' --root '$BERTH_TEST_DIR/rl-state' delete -f '$CT'" >/dev/null 2>&1
+		userdel "$RL_USER" >/dev/null 2>&1 || true
+	fi
 	teardown_bundle
 }
 
@@ -361,4 +365,40 @@ c['mounts'] = [m for m in c['mounts'] if m['type'] != 'cgroup']"
 	run_in runc --no-pivot -- sh /nested.sh
 	echo "runc: $output"
 	[[ "$output" == *TMPFS-MOUNTED* && "$output" != *PROC-MOUNTED* ]]
+}
+
+@test "rootless: a read-only /dev with submounts, and --no-pivot covers the host's procfs it can't detach" {
+	command -v useradd >/dev/null || skip "useradd is not installed"
+	RL_USER=berth-mounts-rl
+	id "$RL_USER" >/dev/null 2>&1 || useradd -M -s /bin/sh "$RL_USER"
+	cp "$REPO/spec-examples/rootless/config.json" "$BUNDLE/config.json"
+	cat >"$ROOTFS/nested.sh" <<-'EOF'
+		grep " /dev " /proc/self/mountinfo
+		mkdir -p /dev/shm/p /dev/shm/s
+		unshare -Ump -f sh -c 'n=0; while [ ! -e /dev/shm/go ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n+1)); done
+			mount -t tmpfs t /dev/shm/s && echo TMPFS-MOUNTED
+			mount -t proc proc /dev/shm/p && echo PROC-MOUNTED' &
+		pid=$!
+		sleep 0.3
+		echo "0 0 1" >/proc/$pid/uid_map && echo "0 0 1" >/proc/$pid/gid_map
+		touch /dev/shm/go
+		wait
+	EOF
+	update_config "c['process']['terminal'] = False
+c['process']['args'] = ['sh', '/nested.sh']
+c['process']['noNewPrivileges'] = False
+c['process']['capabilities'] = {k: ['CAP_SYS_ADMIN', 'CAP_SETUID', 'CAP_SETGID', 'CAP_SETFCAP', 'CAP_DAC_OVERRIDE']
+	for k in ['bounding', 'effective', 'permitted']}
+c['linux']['uidMappings'] = [{'containerID': 0, 'hostID': $(id -u $RL_USER), 'size': 1}]
+c['linux']['gidMappings'] = [{'containerID': 0, 'hostID': $(id -g $RL_USER), 'size': 1}]
+[m['options'].append('ro') for m in c['mounts'] if m['destination'] == '/dev']"
+	chmod 755 "$BERTH_TEST_DIR"
+	mkdir "$BERTH_TEST_DIR/rl-state"
+	chown -R "$RL_USER" "$BUNDLE" "$BERTH_TEST_DIR/rl-state"
+	run su -s /bin/sh "$RL_USER" -c "cd '$BUNDLE' && XDG_RUNTIME_DIR= timeout 60 '$BERTH' --root '$BERTH_TEST_DIR/rl-state' run --no-pivot '$CT' </dev/null"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *" /dev ro,"* ]]
+	[[ "$output" == *TMPFS-MOUNTED* ]] || skip "no nested user namespace here"
+	[[ "$output" != *PROC-MOUNTED* ]]
 }
