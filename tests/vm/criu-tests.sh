@@ -22,6 +22,7 @@
 #
 # berth-vm-binaries: criu runc ip tar iptables iptables-restore iptables-save
 # berth-vm-binaries: ip6tables-restore ip6tables-save iptables-legacy-save ip6tables-legacy-save
+# berth-vm-binaries: @build/tests/helpers/recvtty
 # berth-vm-files: /usr/lib/x86_64-linux-gnu/xtables
 # berth-vm-modules: nf_tables nft_compat xt_mark nf_conntrack_netlink
 # berth-vm-modules: unix_diag inet_diag tcp_diag udp_diag raw_diag af_packet_diag netlink_diag
@@ -80,6 +81,7 @@ pid_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([
 status_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
 is_gone() { ! "$RT" --root "$ROOT" state "$1" >/dev/null 2>&1 && [ ! -e "$ROOT/$1" ]; }
 rt() { "$RT" --root "$ROOT" "$@"; }
+is_running() { [ "$(status_of "$1")" = running ]; }
 show_log() { # the end of CRIU's log when a step failed
 	[ -f "$1" ] && grep -E 'Error|Warn' "$1" | tail -n 5
 	true
@@ -239,6 +241,93 @@ scenario_errors() {
 	check "$RT_NAME errors: nothing left" sh -c "[ ! -d /sys/fs/cgroup/criu-$RT_NAME-err ] && [ -z \"\$($RT --root $ROOT list -q)\" ]"
 }
 
+# Hooks on restore as runc runs them: each hook appends "<kind> <pid>"
+# (the pid from the state on its stdin) to DIR/hooks.log; berth's sequence
+# of kinds must be runc's.
+scenario_hooks() {
+	B=$W/$RT_NAME-hooks
+	bundle "$B" "/criu-$RT_NAME-hooks" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	cat >"$B/hook.sh" <<-'EOH'
+		#!/bin/sh
+		pid=$(sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
+		echo "$1 $pid" >>"$(dirname "$0")/hooks.log"
+	EOH
+	chmod +x "$B/hook.sh"
+	hooks=""
+	for k in prestart createRuntime poststart poststop; do
+		hooks="$hooks${hooks:+, }\"$k\": [{\"path\": \"$B/hook.sh\", \"args\": [\"hook.sh\", \"$k\"]}]"
+	done
+	sed -i "s|\"mounts\": \\[|\"hooks\": {$hooks}, \"mounts\": [|" "$B/config.json"
+	rt run -d --bundle "$B" h1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME hooks run"
+	rt checkpoint --image-path "$W/$RT_NAME-hooks-img" h1 2>"$W/err" || fail "$RT_NAME hooks checkpoint" "$(cat "$W/err")"
+	mv "$B/hooks.log" "$B/hooks.run"
+	rt restore -d --image-path "$W/$RT_NAME-hooks-img" --bundle "$B" h1 </dev/null >/dev/null 2>"$W/err" ||
+		fail "$RT_NAME hooks restore" "$(cat "$W/err")"
+	pid=$(pid_of h1)
+	mv "$B/hooks.log" "$B/hooks.restore" 2>/dev/null || : >"$B/hooks.restore"
+	rt delete -f h1 >/dev/null 2>&1
+	cut -d' ' -f1 "$B/hooks.run" | paste -sd, >"$W/$RT_NAME-hooks.kinds"
+	cut -d' ' -f1 "$B/hooks.restore" | paste -sd, >>"$W/$RT_NAME-hooks.kinds"
+	cut -d' ' -f1 "$B/hooks.log" | paste -sd, >>"$W/$RT_NAME-hooks.kinds"
+	echo "$RT_NAME hooks (run+checkpoint / restore / delete): $(paste -sd' ' "$W/$RT_NAME-hooks.kinds")"
+	check "$RT_NAME hooks: prestart and createRuntime ran on restore with the restored pid $pid" \
+		sh -c "grep -qx 'prestart $pid' $B/hooks.restore && grep -qx 'createRuntime $pid' $B/hooks.restore"
+	if [ "$RT_NAME" = runc ] && [ -f "$W/berth-hooks.kinds" ]; then
+		check "hooks: berth runs the same hooks as runc at run, checkpoint, restore, delete" \
+			cmp -s "$W/berth-hooks.kinds" "$W/runc-hooks.kinds"
+	fi
+}
+
+# restore without --detach waits for the container, returns its status and
+# deletes it.
+scenario_foreground() {
+	B=$W/$RT_NAME-fg
+	bundle "$B" "/criu-$RT_NAME-fg" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	rt run -d --bundle "$B" f1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME foreground run"
+	rt checkpoint --image-path "$W/$RT_NAME-fg-img" f1 2>"$W/err" || fail "$RT_NAME foreground checkpoint" "$(cat "$W/err")"
+	rt restore --image-path "$W/$RT_NAME-fg-img" --bundle "$B" f1 </dev/null >/dev/null 2>"$W/err" &
+	fg=$!
+	wait_for 150 is_running f1
+	check "$RT_NAME restore in the foreground: running" test "$(status_of f1)" = running
+	check "$RT_NAME restore in the foreground: still waiting" kill -0 "$fg"
+	rt kill f1 KILL
+	wait "$fg"
+	rc=$?
+	check "$RT_NAME restore in the foreground: returns the status, 137 ($rc)" test "$rc" = 137
+	check "$RT_NAME restore in the foreground: the container is deleted after" is_gone f1
+}
+
+# A container on a terminal: the restored tree gets a new pty whose master
+# goes to the --console-socket of restore (CRIU's orphan-pts-master).
+scenario_terminal() {
+	B=$W/$RT_NAME-tty
+	bundle "$B" "/criu-$RT_NAME-tty" "$(cat /usr/share/berth-vm/default.namespaces)" \
+		sh -c 'i=0; while :; do echo "tick $i"; i=$((i+1)); usleep 200000; done'
+	sed -i 's/"terminal": false/"terminal": true/' "$B/config.json"
+	recvtty -o "$W/$RT_NAME-tty1.out" "$W/$RT_NAME-tty1.sock" &
+	wait_for 50 test -S "$W/$RT_NAME-tty1.sock"
+	rt run -d --console-socket "$W/$RT_NAME-tty1.sock" --bundle "$B" y1 </dev/null >/dev/null 2>"$W/err" ||
+		fail "$RT_NAME terminal run" "$(cat "$W/err")"
+	wait_for 50 grep -q "tick 5" "$W/$RT_NAME-tty1.out"
+	rt checkpoint --image-path "$W/$RT_NAME-tty-img" y1 2>"$W/err" || {
+		fail "$RT_NAME terminal checkpoint" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-tty-img/dump.log"
+	}
+	last=$(tail -n 1 "$W/$RT_NAME-tty1.out" | tr -dc '0-9')
+	recvtty -o "$W/$RT_NAME-tty2.out" "$W/$RT_NAME-tty2.sock" &
+	wait_for 50 test -S "$W/$RT_NAME-tty2.sock"
+	rt restore -d --console-socket "$W/$RT_NAME-tty2.sock" --image-path "$W/$RT_NAME-tty-img" \
+		--bundle "$B" y1 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME terminal restore" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-tty-img/restore.log"
+	}
+	wait_for 50 test -s "$W/$RT_NAME-tty2.out"
+	first=$(head -n 1 "$W/$RT_NAME-tty2.out" | tr -dc '0-9')
+	check "$RT_NAME terminal: the restored tree writes to the new console, on from tick $last (${first:-nothing})" \
+		sh -c "[ -n '$first' ] && [ '$first' -gt '${last:-0}' ]"
+	rt delete -f y1 >/dev/null 2>&1
+}
+
 for RT in berth runc; do
 	ROOT=/run/criu-$RT
 	case $RT in berth) RT=$BERTH ;; esac
@@ -252,6 +341,9 @@ for RT in berth runc; do
 	scenario_tcp
 	scenario_predump
 	scenario_errors
+	scenario_hooks
+	scenario_foreground
+	command -v recvtty >/dev/null && scenario_terminal
 	for id in $("$RT" --root "$ROOT" list -q 2>/dev/null); do
 		"$RT" --root "$ROOT" delete -f "$id" >/dev/null 2>&1
 	done

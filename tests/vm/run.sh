@@ -388,7 +388,19 @@ add_module() { # $1 = module name; adds its dependencies first
 script_wants() { # $1 = key -> the words of every "# berth-vm-<key>:" line
 	sed -n "s/^# berth-vm-$1:[[:space:]]*//p" "$script" | tr '\n' ' '
 }
+build_dir=$(dirname "$(dirname "$berth")")
 for b in $(script_wants binaries); do
+	case "$b" in
+	@build/*) # a test helper of berth's build tree, put on PATH as /usr/local/bin/NAME
+		src=$build_dir/${b#@build/}
+		[ -x "$src" ] || {
+			say "$script wants $b: no $src (not built), left out"
+			continue
+		}
+		copy_elf "$src" "$initrd_root" "usr/local/bin/$(basename "$src")"
+		continue
+		;;
+	esac
 	src=$(command -v "$b" || true)
 	case "$src" in /*) ;; *) die "$script wants binary $b: not found on the host" ;; esac
 	# Over busybox's applet link of the same name, not through it.
