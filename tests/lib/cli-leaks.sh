@@ -22,6 +22,10 @@ exec -e A=1 -g 5 -c CAP_KILL --no-such-flag cli-leaks true
 exec -e A=1 -g 5 -c CAP_KILL
 update --memory 1x cli-leaks
 update --memory 12m --no-such-flag cli-leaks
+checkpoint --image-path /nonexistent/img --parent-path /abs cli-leaks
+checkpoint --manage-cgroups-mode bogus cli-leaks
+restore -d --image-path /nonexistent/img --work-path /nonexistent/work cli-leaks
+restore --empty-ns ipc cli-leaks
 LINES
 [ "$fail" = 0 ] && echo "cli-leaks: no sanitizer report on the command line's early exits"
 exit "$fail"
