@@ -3,7 +3,8 @@
  * holds the freeze state.
  *
  * Its building blocks are shared with hybrid.c. Only ever writes in the
- * container's directories (and copies cpuset values into the ones it made). */
+ * container's directories, and into empty cpuset.cpus/mems of its ancestors
+ * (filled from their parents, as runc does). */
 #include "cgroup_internal.h"
 
 #include <errno.h>
@@ -15,33 +16,49 @@
 #include "cleanup.h"
 #include "log.h"
 
-/* A new v1 cpuset cgroup starts with empty cpus/mems and refuses tasks:
- * copy the parent's values into each directory we made, top down. */
+/* A v1 cpuset cgroup starts with empty cpus/mems and refuses tasks until
+ * they are set. Like runc, fill every empty one from its parent, top down
+ * from the hierarchy's root to the container's: that covers the dirs we
+ * made and an existing parent nobody filled (a fresh pod cgroup). */
+static int cpuset_fill(const char *parent, const char *dir, struct berth_error *err)
+{
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
+
+	for (size_t f = 0; f < sizeof(files) / sizeof(*files); f++) {
+		_cleanup_free_ char *cur = NULL;
+		_cleanup_free_ char *val = NULL;
+
+		if (cg_read(dir, files[f], &cur, err) < 0)
+			return -1;
+		if (*cur)
+			continue;
+		if (cg_read(parent, files[f], &val, err) < 0 ||
+		    cg_write(dir, files[f], val, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int cpuset_inherit(struct cg_hier *h, struct berth_error *err)
 {
-	for (size_t i = 0; i < h->n_created; i++) {
-		const char *dir = h->created[i];
-		_cleanup_free_ char *parent = strdup(dir);
-		char *slash;
+	_cleanup_free_ char *path = strdup(h->dir);
+	size_t root_len = strlen(h->mount);
 
-		if (!parent)
-			return berr_sys(err, ENOMEM, "cpuset %s", dir);
-		slash = strrchr(parent, '/');
-		if (slash)
-			*slash = '\0';
-		static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
-		for (size_t f = 0; f < 2; f++) {
-			_cleanup_free_ char *cur = NULL;
-			_cleanup_free_ char *val = NULL;
-
-			if (cg_read(dir, files[f], &cur, err) < 0)
-				return -1;
-			if (*cur)
-				continue;
-			if (cg_read(parent, files[f], &val, err) < 0 ||
-			    cg_write(dir, files[f], val, err) < 0)
-				return -1;
-		}
+	if (!path)
+		return berr_sys(err, ENOMEM, "cpuset %s", h->dir);
+	/* path[..end] is a cgroup, path[..prev] its parent */
+	size_t prev = root_len;
+	for (size_t end = root_len + 1; end <= strlen(h->dir); end++) {
+		if (h->dir[end] != '/' && h->dir[end] != '\0')
+			continue;
+		char *parent = strndup(h->dir, prev);
+		path[end] = '\0';
+		int r = parent ? cpuset_fill(parent, path, err) : berr_sys(err, ENOMEM, "cpuset");
+		free(parent);
+		path[end] = h->dir[end];
+		if (r < 0)
+			return -1;
+		prev = end;
 	}
 	return 0;
 }

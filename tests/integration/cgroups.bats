@@ -28,7 +28,8 @@ teardown() {
 	teardown_bundle
 	# a failed test must not leave cgroups behind either
 	for d in /sys/fs/cgroup/$CGNAME* /sys/fs/cgroup/*/$CGNAME*; do
-		[ -d "$d" ] && rmdir "$d" 2>/dev/null
+		[ -d "$d" ] || continue
+		find "$d" -depth -type d -exec rmdir {} \; 2>/dev/null
 	done
 	true
 }
@@ -235,6 +236,43 @@ runc_run() {
 	out=$(runc_run)
 	echo "runc: $out"
 	[[ "$out" == *"Operation not permitted"* ]]
+}
+
+@test "cgroups: v1 cpuset: an empty parent is filled from its own parent, update changes cpus and cpu period" {
+	[ "$CGV" = 1 ] || skip "cgroup v2 host: no v1 cpuset"
+	[ -d /sys/fs/cgroup/cpuset ] || skip "no v1 cpuset hierarchy"
+	# a pod cgroup with its cpus set, and below it an intermediate cgroup
+	# with empty cpuset files, as a fresh one has
+	pod=/sys/fs/cgroup/cpuset/$CGNAME
+	mkdir "$pod"
+	cat /sys/fs/cgroup/cpuset/cpuset.mems >"$pod/cpuset.mems"
+	last=$(($(nproc) - 1))
+	echo "$last" >"$pod/cpuset.cpus"
+	mkdir "$pod/mid"
+	[ -z "$(cat "$pod/mid/cpuset.cpus")" ]
+	update_config "c['linux']['cgroupsPath'] = '/$CGNAME/mid/ctr'"
+	args '["sh", "-c", "grep Cpus_allowed_list /proc/self/status; exec sleep 1000"]'
+	run_detached
+	wait_for 10 grep -q Cpus_allowed_list "$BERTH_TEST_DIR/out"
+	cat "$BERTH_TEST_DIR/out"
+	[ "$(cat "$pod/mid/cpuset.cpus")" = "$last" ]
+	[ "$(cat "$pod/mid/ctr/cpuset.cpus")" = "$last" ]
+	grep -q "Cpus_allowed_list:[[:space:]]*$last\$" "$BERTH_TEST_DIR/out"
+
+	berth update --cpu-period 50000 --cpu-quota 20000 "$ID"
+	[ "$(cat /sys/fs/cgroup/cpu/$CGNAME/mid/ctr/cpu.cfs_period_us)" = 50000 ]
+	[ "$(cat /sys/fs/cgroup/cpu/$CGNAME/mid/ctr/cpu.cfs_quota_us)" = 20000 ]
+	berth update --cpu-period 100000 "$ID"
+	[ "$(cat /sys/fs/cgroup/cpu/$CGNAME/mid/ctr/cpu.cfs_period_us)" = 100000 ]
+	# the container may shrink within the pod's cpus
+	echo "0-$last" >"$pod/cpuset.cpus"
+	echo "0-$last" >"$pod/mid/cpuset.cpus"
+	berth update --cpuset-cpus 0 "$ID"
+	[ "$(cat "$pod/mid/ctr/cpuset.cpus")" = 0 ]
+	berth delete -f "$ID"
+	[ ! -d "$pod/mid/ctr" ]
+	rmdir "$pod/mid" "$pod"
+	for d in /sys/fs/cgroup/*/$CGNAME/mid; do rmdir "$d" 2>/dev/null || true; done
 }
 
 @test "cgroups: pause stops a counter and resume restarts it" {
