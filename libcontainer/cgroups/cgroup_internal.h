@@ -248,6 +248,10 @@ int cg_v1_apply(struct cgroup_manager *m, const struct berth_resources *r, bool 
 int cg_v2_apply_unified(const char *dir, const struct berth_resources *r, struct berth_error *err);
 int cg_v2_apply(struct cgroup_manager *m, const struct berth_resources *r, bool update,
 		struct berth_error *err);
+/* v1 and hybrid hosts: refuse, before anything is made, a unified key whose
+ * controller is not on the cgroup2 mounted at v2_mount (NULL: none). */
+int cg_unified_check(const char *v2_mount, const struct berth_resources *r,
+		     struct berth_error *err);
 /* Does r ask for anything at all? (rootless decides from this) */
 bool cg_resources_requested(const struct berth_resources *r);
 

@@ -38,6 +38,8 @@ static int hybrid_create(struct cgroup_manager *m, const struct berth_resources 
 {
 	struct berth_error e;
 
+	if (cg_unified_check(m->v2_mount, r, err) < 0)
+		return -1;
 	if (cg_v1_create_dirs(m, err) < 0)
 		goto fail;
 	if (cg_v2_create_dir(m, false, &e) < 0) {
@@ -88,7 +90,7 @@ static int hybrid_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_erro
 static int hybrid_update(struct cgroup_manager *m, const struct berth_resources *r,
 			 struct berth_error *err)
 {
-	if (cg_v1_apply(m, r, true, err) < 0)
+	if (cg_unified_check(m->v2_mount, r, err) < 0 || cg_v1_apply(m, r, true, err) < 0)
 		return -1;
 	if (r && r->present && r->n_unified) {
 		if (!m->v2_usable)

@@ -1,5 +1,6 @@
 /* resources_common.c - resource logic shared by the v1 and v2 writers: the
- * device rule list every container gets and "was anything asked for?".
+ * device rule list every container gets, "was anything asked for?" and
+ * which linux.resources.unified keys a v1 or hybrid host can take.
  *
  * Never writes a file. */
 #include "cgroup_internal.h"
@@ -7,6 +8,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "cleanup.h"
 
 /* Devices every container may use, appended after the config's own rules
  * (as runc does): mknod of anything, and the standard /dev nodes. */
@@ -123,4 +126,44 @@ bool cg_resources_requested(const struct berth_resources *r)
 	       b->n_throttle_write_bps || b->n_throttle_read_iops || b->n_throttle_write_iops ||
 	       r->n_hugepage_limits || r->network.has_class_id || r->network.n_priorities ||
 	       r->n_rdma || r->n_unified;
+}
+
+/* runc's words; berth adds which key and why */
+#define UNIFIED_ON_V1 "invalid configuration: cannot use unified on cgroup v1"
+
+int cg_unified_check(const char *v2_mount, const struct berth_resources *r, struct berth_error *err)
+{
+	_cleanup_free_ char *avail = NULL;
+	struct berth_error e;
+
+	if (!r || !r->n_unified)
+		return 0;
+	if (!v2_mount)
+		return berr_set(err, UNIFIED_ON_V1
+				" (linux.resources.unified: no cgroup2 on this host)");
+	if (cg_read(v2_mount, "cgroup.controllers", &avail, &e) < 0)
+		return berr_set(err, UNIFIED_ON_V1 " (linux.resources.unified: %s)", e.msg);
+	for (size_t i = 0; i < r->n_unified; i++) {
+		const char *key = r->unified[i].key;
+		_cleanup_free_ char *ctrl = strndup(key, strcspn(key, "."));
+		char *save = NULL;
+		bool found = false;
+
+		if (!ctrl)
+			return berr_sys(err, ENOMEM, "linux.resources.unified");
+		if (!strcmp(ctrl, "cgroup"))
+			continue; /* core files: every cgroup2 dir has them */
+		_cleanup_free_ char *list = strdup(avail);
+		if (!list)
+			return berr_sys(err, ENOMEM, "linux.resources.unified");
+		for (char *c = strtok_r(list, " ", &save); c && !found;
+		     c = strtok_r(NULL, " ", &save))
+			found = !strcmp(c, ctrl);
+		if (!found)
+			return berr_set(err,
+					UNIFIED_ON_V1 " (linux.resources.unified.%s: the \"%s\" "
+						      "controller is not on cgroup2 on this host)",
+					key, ctrl);
+	}
+	return 0;
 }

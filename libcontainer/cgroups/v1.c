@@ -131,9 +131,8 @@ static int v1_create(struct cgroup_manager *m, const struct berth_resources *r,
 {
 	struct berth_error e;
 
-	if (r && r->n_unified)
-		return berr_set(err, "linux.resources.unified: cgroup v2 keys cannot be set on a "
-				     "cgroup v1 host");
+	if (cg_unified_check(NULL, r, err) < 0)
+		return -1;
 	if (cg_v1_create_dirs(m, err) < 0 || cg_v1_apply(m, r, false, err) < 0) {
 		if (cg_v1_destroy(m, &e) < 0)
 			log_debug("cleanup: %s", e.msg);
@@ -145,9 +144,8 @@ static int v1_create(struct cgroup_manager *m, const struct berth_resources *r,
 static int v1_update(struct cgroup_manager *m, const struct berth_resources *r,
 		     struct berth_error *err)
 {
-	if (r && r->n_unified)
-		return berr_set(err, "linux.resources.unified: cgroup v2 keys cannot be set on a "
-				     "cgroup v1 host");
+	if (cg_unified_check(NULL, r, err) < 0)
+		return -1;
 	return cg_v1_apply(m, r, true, err);
 }
 

@@ -86,6 +86,13 @@ wait_for() {
 	return 1
 }
 
+# runc's oracle for one bundle: prints its output; skips without runc
+runc_run() {
+	command -v runc >/dev/null || skip "runc not installed"
+	runc --root "$BERTH_TEST_DIR/runc" run "runc-$ID" </dev/null 2>&1 || true
+	runc --root "$BERTH_TEST_DIR/runc" delete -f "runc-$ID" >/dev/null 2>&1 || true
+}
+
 status_is() {
 	berth state "$ID" 2>/dev/null | grep -q "\"status\": *\"$1\""
 }
@@ -190,13 +197,6 @@ status_is() {
 	echo "$output"
 	[ "$status" -eq 0 ]
 	[[ "$output" == *opened* ]]
-}
-
-# runc's oracle for one bundle: prints its output; skips without runc
-runc_run() {
-	command -v runc >/dev/null || skip "runc not installed"
-	runc --root "$BERTH_TEST_DIR/runc" run "runc-$ID" </dev/null 2>&1 || true
-	runc --root "$BERTH_TEST_DIR/runc" delete -f "runc-$ID" >/dev/null 2>&1 || true
 }
 
 @test "cgroups: linux.devices makes the node but never allows it in the device cgroup" {
@@ -403,12 +403,30 @@ assert "usage" in d["cpu"] and "throttling" in d["cpu"], d["cpu"]
 
 @test "cgroups: unified (v2) keys are refused on a v1 or hybrid host" {
 	[ "$CGV" = 1 ] || skip "cgroup v2 host: unified keys are valid here"
+	[ -d /sys/fs/cgroup/memory ] || skip "no v1 memory controller"
 	resources '{"unified": {"memory.high": "1048576"}}'
 	run berth run "$ID"
 	echo "$output"
 	[ "$status" -ne 0 ]
-	[[ "$output" == *"linux.resources.unified"* ]]
+	# runc's words first, then the key and why
+	[[ "$output" == *"invalid configuration: cannot use unified on cgroup v1"* ]]
+	[[ "$output" == *"linux.resources.unified.memory.high"* ]]
 	[ -z "$(cg_dirs_left)" ]
+	[ -z "$(berth list -q)" ]
+	out=$(runc_run)
+	echo "runc: $out"
+	[[ "$out" == *"invalid configuration: cannot use unified on cgroup v1"* ]]
+
+	# nor through update
+	resources '{}'
+	args '["sleep", "1000"]'
+	run_detached
+	echo '{"unified": {"memory.high": "1048576"}, "pids": {"limit": 33}}' >"$BERTH_TEST_DIR/r.json"
+	run berth update -r "$BERTH_TEST_DIR/r.json" "$ID"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"invalid configuration: cannot use unified on cgroup v1"* ]]
+	[ "$(cg_cat pids pids.max pids.max)" = max ]
 }
 
 # The init and an exec'd process move themselves into the v1 hierarchies
