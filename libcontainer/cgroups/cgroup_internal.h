@@ -271,6 +271,10 @@ int cg_freeze_v1(const char *dir, bool frozen, struct berth_error *err);
 int cg_is_frozen_v1(const char *dir, bool *frozen, struct berth_error *err);
 int cg_freeze_v2(const char *dir, bool frozen, struct berth_error *err);
 int cg_is_frozen_v2(const char *dir, bool *frozen, struct berth_error *err);
+/* A frozen cgroup (or one below a frozen ancestor) would hold the init
+ * forever in D state: refuse it, in runc's words, before making anything.
+ * Either dir may be NULL or not exist yet. */
+int cg_refuse_frozen(const char *v1_freezer_dir, const char *v2_dir, struct berth_error *err);
 
 /* ---- stats.c ---- */
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cleanup.h"
 
@@ -77,5 +78,45 @@ int cg_is_frozen_v2(const char *dir, bool *frozen, struct berth_error *err)
 	if (cg_read(dir, "cgroup.freeze", &s, err) < 0)
 		return -1;
 	*frozen = !strcmp(s, "1");
+	return 0;
+}
+
+/* The cgroup at dir, or where it would be made: its nearest existing
+ * ancestor, whose state a new child inherits (v1 freezer.state and v2
+ * cgroup.events both report a freeze inherited from above). */
+static int refuse_one(const char *dir, const char *file, const char *key, const char *thawed,
+		      struct berth_error *err)
+{
+	_cleanup_free_ char *at = dir ? strdup(dir) : NULL;
+	_cleanup_free_ char *state = NULL;
+	struct berth_error e;
+	char *slash;
+
+	if (!dir)
+		return 0;
+	if (!at)
+		return berr_sys(err, ENOMEM, "%s", dir);
+	while (access(at, F_OK) < 0 && (slash = strrchr(at, '/')) && slash != at)
+		*slash = '\0';
+	if (key) {
+		uint64_t v;
+
+		if (cg_read_keyed(at, file, key, &v) < 0 || v == 0)
+			return 0;
+	} else if (cg_read(at, file, &state, &e) < 0) {
+		/* no such file (a v1 root cgroup): never frozen */
+		return e.errnum == ENOENT ? 0 : (*err = e, -1);
+	} else if (!strcmp(state, thawed)) {
+		return 0;
+	}
+	return berr_set(err, "container's cgroup unexpectedly frozen (%s/%s says %s)", at, file,
+			key ? "frozen 1" : state);
+}
+
+int cg_refuse_frozen(const char *v1_freezer_dir, const char *v2_dir, struct berth_error *err)
+{
+	if (refuse_one(v1_freezer_dir, "freezer.state", NULL, "THAWED", err) < 0 ||
+	    refuse_one(v2_dir, "cgroup.events", "frozen", NULL, err) < 0)
+		return -1;
 	return 0;
 }

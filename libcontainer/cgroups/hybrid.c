@@ -38,7 +38,10 @@ static int hybrid_create(struct cgroup_manager *m, const struct berth_resources 
 {
 	struct berth_error e;
 
-	if (cg_unified_check(m->v2_mount, r, err) < 0)
+	struct cg_hier *fz = cg_v1_hier(m, "freezer");
+
+	if (cg_unified_check(m->v2_mount, r, err) < 0 ||
+	    cg_refuse_frozen(fz ? fz->dir : NULL, m->v2_dir, err) < 0)
 		return -1;
 	if (cg_v1_create_dirs(m, err) < 0)
 		goto fail;

@@ -131,7 +131,10 @@ static int v1_create(struct cgroup_manager *m, const struct berth_resources *r,
 {
 	struct berth_error e;
 
-	if (cg_unified_check(NULL, r, err) < 0)
+	struct cg_hier *fz = cg_v1_hier(m, "freezer");
+
+	if (cg_unified_check(NULL, r, err) < 0 ||
+	    cg_refuse_frozen(fz ? fz->dir : NULL, NULL, err) < 0)
 		return -1;
 	if (cg_v1_create_dirs(m, err) < 0 || cg_v1_apply(m, r, false, err) < 0) {
 		if (cg_v1_destroy(m, &e) < 0)

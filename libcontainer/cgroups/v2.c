@@ -109,6 +109,8 @@ static int v2_create(struct cgroup_manager *m, const struct berth_resources *r,
 {
 	struct berth_error e;
 
+	if (cg_refuse_frozen(NULL, m->v2_dir, err) < 0)
+		return -1;
 	if (cg_v2_create_dir(m, true, err) < 0 || cg_v2_apply(m, r, false, err) < 0) {
 		if (cg_v2_destroy(m, &e) < 0)
 			log_debug("cleanup: %s", e.msg);

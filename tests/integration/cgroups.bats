@@ -275,6 +275,70 @@ status_is() {
 	for d in /sys/fs/cgroup/*/$CGNAME/mid; do rmdir "$d" 2>/dev/null || true; done
 }
 
+# thaw, empty and remove a cgroup dir this test made (a berth of before the
+# fix left a process stuck in it)
+cg_thaw_rm() {
+	local d=$1 p
+	[ -d "$d" ] || return 0
+	[ -f "$d/freezer.state" ] && echo THAWED >"$d/freezer.state"
+	[ -f "$d/cgroup.freeze" ] && echo 0 >"$d/cgroup.freeze"
+	for p in $(cat "$d/cgroup.procs"); do kill -9 "$p" 2>/dev/null || true; done
+	wait_for 5 rmdir "$d"
+}
+
+# berth ARGS with its output in a file (a process stuck in a frozen cgroup
+# would hold a pipe open forever), killed after 10 s: sets status, output
+berth_bounded() {
+	status=0
+	timeout -s KILL 10 "$BERTH" --root "$BERTH_ROOT" "$@" </dev/null >"$BERTH_TEST_DIR/bounded" 2>&1 ||
+		status=$?
+	output=$(cat "$BERTH_TEST_DIR/bounded")
+	echo "$output"
+}
+
+@test "cgroups: an existing frozen cgroup is refused, never joined" {
+	args '["echo", "ran"]'
+	if [ "$CGV" = 1 ] && [ -d /sys/fs/cgroup/freezer ]; then
+		fz=/sys/fs/cgroup/freezer/$CGNAME
+		mkdir "$fz"
+		echo FROZEN >"$fz/freezer.state"
+	elif [ "$CGV" = 2 ]; then
+		fz=/sys/fs/cgroup/$CGNAME
+		mkdir "$fz"
+		echo 1 >"$fz/cgroup.freeze"
+	else
+		skip "no freezer"
+	fi
+	berth_bounded run "$ID"
+	cg_thaw_rm "$fz"
+	[ "$status" -ne 0 ] && [ "$status" -ne 137 ]
+	[[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
+	[[ "$output" != *ran* ]]
+	[ -z "$(berth list -q)" ]
+
+	# also below a frozen parent, and on the unified mount of a hybrid host
+	update_config "c['linux']['cgroupsPath'] = '/$CGNAME/ctr'"
+	mkdir "$fz"
+	[ -f "$fz/freezer.state" ] && echo FROZEN >"$fz/freezer.state"
+	[ -f "$fz/cgroup.freeze" ] && echo 1 >"$fz/cgroup.freeze"
+	berth_bounded create "$ID"
+	cg_thaw_rm "$fz/ctr"
+	cg_thaw_rm "$fz"
+	[ "$status" -ne 0 ] && [ "$status" -ne 137 ]
+	[[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
+	if [ -d /sys/fs/cgroup/unified ]; then
+		update_config "c['linux']['cgroupsPath'] = '/$CGNAME'"
+		u=/sys/fs/cgroup/unified/$CGNAME
+		mkdir "$u"
+		echo 1 >"$u/cgroup.freeze"
+		berth_bounded run "$ID"
+		cg_thaw_rm "$u"
+		[ "$status" -ne 0 ] && [ "$status" -ne 137 ]
+		[[ "$output" == *"container's cgroup unexpectedly frozen"* ]]
+	fi
+	[ -z "$(cg_dirs_left)" ]
+}
+
 @test "cgroups: pause stops a counter and resume restarts it" {
 	args '["sh", "-c", "while :; do echo tick; sleep 0.05; done"]'
 	run_detached

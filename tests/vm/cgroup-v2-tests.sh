@@ -229,6 +229,17 @@ else
 fi
 finish_ct
 
+# --- an existing frozen cgroup is refused, never joined ------------------------------
+new_ct '{}' echo ran
+mkdir "$CG" && echo 1 >"$CG/cgroup.freeze"
+timeout -s KILL 15 "$BERTH" run --bundle "$B" "$ID" </dev/null >"$OUT" 2>&1
+echo 0 >"$CG/cgroup.freeze"
+[ -e "$CG/cgroup.kill" ] && echo 1 >"$CG/cgroup.kill"
+wait_for 50 rmdir "$CG"
+check "a frozen cgroup is refused in runc's words" out_has "container's cgroup unexpectedly frozen"
+out_has ran && fail "a frozen cgroup is never joined" "$(cat "$OUT")"
+finish_ct
+
 # --- 256 KiB memory limit ---------------------------------------------------------------
 new_ct '{"memory":{"limit":262144}}' echo started
 out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
