@@ -56,7 +56,13 @@ hook_state() {
 	local id
 	id=$(ct_id)
 	all_hooks
-	set_sh 'echo ran > /mark/ran'
+	# poststart runs once the workload started; a workload that exits first
+	# is rightly "stopped" by then. It waits (10 s at most) for the hook's
+	# line in the order file, so poststart sees it running.
+	# runc 1.1.5 differs: its poststart runs before the workload starts (at
+	# "created", before startContainer); berth keeps the spec's order.
+	set_sh 'i=0; until grep -qx poststart /hooklog/order || [ $i -ge 100 ]; do sleep 0.1; i=$((i + 1)); done
+		echo ran > /mark/ran'
 	run berth run "$id"
 	[ "$status" -eq 0 ]
 	[ "$(cat "$MARK/ran")" = ran ]
