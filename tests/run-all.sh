@@ -244,7 +244,6 @@ plan() {
 	echo "build|900|no|meson setup build -Dwerror=true && ninja -C build"
 	echo "unit|900|yes|meson test -C build (check unit tests)"
 	echo "asan|1200|no|unit tests and the CLI's early exits built with -Db_sanitize=address,undefined in build-asan"
-	echo "asan|1200|no|unit tests built with -Db_sanitize=address,undefined in build-asan"
 	echo "crash|900|yes|SIGKILL after each step of create/start/exec/delete, then delete -f: nothing left (build-crash, tests/crash/)"
 	echo "fuzz|$((FUZZ_SECONDS + 600))|no|config parser fuzzer for ${FUZZ_SECONDS}s (tests/fuzz/run.sh)"
 	for f in "$repo"/tests/integration/*.bats "$repo"/tests/security/*.bats; do
