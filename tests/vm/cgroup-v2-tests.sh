@@ -160,6 +160,25 @@ case "$out" in
 esac
 finish_ct
 
+# access letters other than r, w and m are ignored, as runc's parser does:
+# "wX q" allows the write, "rX" does not
+new_ct '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"wX q"}]}' sh -c 'exec 3>/kmsg && echo opened'
+mknod "$B/rootfs/kmsg" c 1 11
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*opened*) pass "device eBPF: unknown access letters ignored (w kept)" ;;
+*) fail "device eBPF: unknown access letters ignored (w kept)" "$out" ;;
+esac
+finish_ct
+new_ct '{"devices":[{"allow":false,"access":"rwm"},{"allow":true,"type":"c","major":1,"minor":11,"access":"rX"}]}' sh -c 'exec 3>/kmsg && echo opened'
+mknod "$B/rootfs/kmsg" c 1 11
+out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
+case "$out" in
+*"Operation not permitted"*) pass "device eBPF: unknown access letters ignored (no w)" ;;
+*) fail "device eBPF: unknown access letters ignored (no w)" "$out" ;;
+esac
+finish_ct
+
 # linux.devices only makes nodes: /dev/kmsg listed there stays denied by
 # linux.resources.devices, also after an update (runc: EPERM too)
 new_ct '{"devices":[{"allow":false,"access":"rwm"}]}' sh -c 'test -c /dev/kmsg && echo node; exec 3>/dev/kmsg && echo opened'
