@@ -25,14 +25,13 @@
 #include "container.h"
 #include "criu_images.h"
 #include "hooks.h"
+#include "intent.h"
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/clone3.h"
 #include "libcontainer/console.h"
 #include "libcontainer/log.h"
 #include "state_dir.h"
-
-#define CRIU_ROOT_DIR "criu-root"
 
 struct restore_ctx {
 	const struct runtime_opts *ro;
@@ -137,8 +136,12 @@ static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
 	if (!x->c.cgroup)
 		return -1;
 	x->c.systemd_cgroup = x->ro->systemd_cgroup;
-	/* linux.resources.devices alone: linux.devices never widens them */
-	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
+	/* Written ahead, as create does: a kill from here on leaves delete -f
+	 * the paths to remove. linux.resources.devices alone: linux.devices
+	 * never widens them. */
+	if (intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver_name(x->c.cgroup),
+				 cgroup_manager_path(x->c.cgroup), err) < 0 ||
+	    cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
 		cgroup_manager_free(x->c.cgroup);
 		x->c.cgroup = NULL;
 		return -1;
@@ -156,8 +159,8 @@ static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
 static int mount_criu_root(struct restore_ctx *x, struct berth_error *err)
 {
 	snprintf(x->criu_root, sizeof(x->criu_root), "%s/%s/%s", x->ro->root, x->o->c.id,
-		 CRIU_ROOT_DIR);
-	if (mkdirat(x->c.dir_fd, CRIU_ROOT_DIR, 0700) < 0 && errno != EEXIST)
+		 STATE_CRIU_ROOT);
+	if (mkdirat(x->c.dir_fd, STATE_CRIU_ROOT, 0700) < 0 && errno != EEXIST)
 		return berr_sys(err, errno, "mkdir %s", x->criu_root);
 	if (mount(x->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return berr_sys(err, errno, "bind mount %s on %s", x->rootfs, x->criu_root);
@@ -174,7 +177,7 @@ static void unmount_criu_root(struct restore_ctx *x)
 		log_warn("unmount %s: %s", x->criu_root, strerror(errno));
 	x->mounted = false;
 	if (x->criu_root[0])
-		unlinkat(x->c.dir_fd, CRIU_ROOT_DIR, AT_REMOVEDIR);
+		unlinkat(x->c.dir_fd, STATE_CRIU_ROOT, AT_REMOVEDIR);
 }
 
 static char *hook_state(struct restore_ctx *x, pid_t pid)
@@ -205,6 +208,9 @@ static int on_notify(void *ctx, const char *script, pid_t pid, int fd, struct be
 			return -1;
 	} else if (strcmp(script, "post-restore") == 0) {
 		x->pid = pid;
+		/* From now on delete -f can find and kill it. */
+		if (intent_record_init(x->c.dir_fd, pid, proc_start_time(pid), err) < 0)
+			return -1;
 	} else if (strcmp(script, "orphan-pts-master") == 0) {
 		if (fd < 0)
 			return berr_set(err, "criu sent no pty master");

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -93,6 +94,13 @@ void state_dir_remove(const char *root, const char *id)
 	if (rootfd < 0)
 		return;
 	dirfd = openat(rootfd, id, O_PATH | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+	if (dirfd >= 0) {
+		/* A restore killed before it detached its rootfs bind. */
+		char path[4096];
+		snprintf(path, sizeof(path), "%s/%s/%s", root, id, STATE_CRIU_ROOT);
+		umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW);
+		unlinkat(dirfd, STATE_CRIU_ROOT, AT_REMOVEDIR);
+	}
 	if (dirfd >= 0)
 		for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 			unlinkat(dirfd, files[i], 0);

@@ -6,6 +6,8 @@
 #include "libcontainer/error.h"
 
 #define STATE_FIFO "exec.fifo"
+/* restore's bind mount of the rootfs, where CRIU builds the mount tree */
+#define STATE_CRIU_ROOT "criu-root"
 
 /* mkdir <root> (0711, as needed) and <root>/<id>; a clash is an error
  * ("container with id exists: ID"). Returns the locked dir fd. */
