@@ -72,7 +72,7 @@ int pidfile_prepare(const char *path, struct pidfile *pf, struct berth_error *er
 int pidfile_commit(struct pidfile *pf, pid_t pid, struct berth_error *err);
 void pidfile_close(struct pidfile *pf);
 
-/* "SIGKILL", "KILL", "9" -> 9 */
+/* "SIGKILL", "KILL", "9" -> 9; "0" -> 0 (an existence check) */
 int signal_parse(const char *s, int *sig);
 
 #endif

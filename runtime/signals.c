@@ -38,7 +38,8 @@ int signal_parse(const char *s, int *sig)
 		return -1;
 	n = strtol(s, &end, 10);
 	if (*end == '\0') {
-		if (n <= 0 || n > SIGRTMAX)
+		/* 0 sends nothing and checks the init is there (kill(2)), as runc's `kill ID 0` */
+		if (n < 0 || n > SIGRTMAX)
 			return -1;
 		*sig = (int)n;
 		return 0;

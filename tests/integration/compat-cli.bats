@@ -2,7 +2,7 @@
 # compat-cli.bats - output and messages that scripts and engines match,
 # compared with runc where it is installed: `list --format json` field
 # order, `kill` of a stopped container (an error) and `kill -a` of one (not
-# an error), an unknown command with -h, and `--debug --log FILE exec`
+# check), an unknown command with -h, and `--debug --log FILE exec`
 # writing its debug lines to FILE.
 
 load helpers
@@ -116,4 +116,25 @@ stopped() {
 	# without --debug: nothing
 	"$BERTH" --root "$BERTH_ROOT" --log "$BERTH_TEST_DIR/quiet.log" exec "$id" true
 	[ ! -s "$BERTH_TEST_DIR/quiet.log" ]
+}
+
+@test "kill ID 0: an existence check, as runc (0 when running, 'container not running' once stopped)" {
+	local id
+	id=$(ct_id)
+	set_args sleep 1000
+	detached run -d "$id"
+	run berth kill "$id" 0
+	echo "$output"
+	[ "$status" -eq 0 ]
+	[ "$(state_field "$id" status)" = running ]
+	berth kill "$id" KILL
+	wait_status "$id" stopped
+	run berth kill "$id" 0
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"container not running"* ]]
+	if have_runc; then
+		runc --root "$RUNC_ROOT" run -d "$id-runc" </dev/null >/dev/null 2>&1
+		run runc --root "$RUNC_ROOT" kill "$id-runc" 0
+		[ "$status" -eq 0 ]
+	fi
 }
