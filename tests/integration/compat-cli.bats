@@ -2,8 +2,8 @@
 # compat-cli.bats - output and messages that scripts and engines match,
 # compared with runc where it is installed: `list --format json` field
 # order, `kill` of a stopped container (an error) and `kill -a` of one (not
-# check), an unknown command with -h, and `--debug --log FILE exec`
-# writing its debug lines to FILE.
+# an error), `kill ID 0` (an existence check), an unknown command with -h,
+# and `--debug --log FILE exec` writing its debug lines to FILE.
 
 load helpers
 load ct_helpers
