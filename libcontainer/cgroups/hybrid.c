@@ -1,6 +1,7 @@
 /* hybrid.c - the hybrid driver: cgroup v1 controllers carry the limits, the
  * cgroup2 "unified" mount (no controllers, usually) carries membership
- * (clone3 CLONE_INTO_CGROUP), freezing and cgroup.kill.
+ * (clone3 CLONE_INTO_CGROUP) and cgroup.kill; freezing goes through the v1
+ * freezer when it is mounted.
  *
  * When the unified part cannot be made (no permission), the container runs
  * with the v1 part alone, as runc does. Device rules go to the v1 devices
@@ -104,32 +105,27 @@ static int hybrid_update(struct cgroup_manager *m, const struct berth_resources 
 	return 0;
 }
 
-/* Freeze via the unified cgroup when there is one (the architecture's
- * choice: membership and freeze live in v2), else the v1 freezer. */
-static bool v2_freezable(struct cgroup_manager *m)
+/* Freeze where the freezer controller is: the v1 freezer when it is
+ * mounted (its freezer.state is what engines and people read), else the
+ * unified cgroup's cgroup.freeze. Pause and resume take the same one. */
+static bool v1_freezer(struct cgroup_manager *m)
 {
-	return m->v2_usable && cg_exists(m->v2_dir, "cgroup.freeze");
+	return cg_v1_hier(m, "freezer") != NULL;
 }
 
 static int hybrid_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err)
 {
-	if (v2_freezable(m))
-		return cg_freeze_v2(m->v2_dir, frozen, err);
-	return cg_v1_freeze(m, frozen, err);
+	if (v1_freezer(m) || !m->v2_usable)
+		return cg_v1_freeze(m, frozen, err);
+	return cg_freeze_v2(m->v2_dir, frozen, err);
 }
 
 static int hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err)
 {
-	struct berth_error e;
-
-	/* One read, no access() first: every state/list asks this. */
-	if (m->v2_usable && cg_is_frozen_v2(m->v2_dir, frozen, &e) == 0)
-		return 0;
-	if (m->v2_usable && e.errnum != ENOENT) {
-		*err = e;
-		return -1;
-	}
-	return cg_v1_is_frozen(m, frozen, err);
+	/* one read: every state/list asks this */
+	if (v1_freezer(m) || !m->v2_usable)
+		return cg_v1_is_frozen(m, frozen, err);
+	return cg_is_frozen_v2(m->v2_dir, frozen, err);
 }
 
 static int hybrid_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err)
@@ -141,9 +137,12 @@ static int hybrid_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct
 
 static int hybrid_kill_all(struct cgroup_manager *m, int sig, struct berth_error *err)
 {
-	if (m->v2_usable)
-		return cg_kill_dir(m->v2_dir, sig, true, err);
 	struct cg_hier *fz = cg_v1_hier(m, "freezer");
+
+	/* SIGKILL through cgroup.kill; other signals under the freezer that
+	 * pause uses, so that a paused container stays paused */
+	if (m->v2_usable && (sig == SIGKILL || !fz))
+		return cg_kill_dir(m->v2_dir, sig, true, err);
 	if (!fz)
 		return berr_set(err, "no cgroup to signal the container's processes through");
 	return cg_kill_dir(fz->dir, sig, false, err);

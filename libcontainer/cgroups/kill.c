@@ -3,7 +3,8 @@
  * SIGKILL on cgroup v2 uses cgroup.kill (atomic, no fork race). Otherwise the
  * cgroup is frozen while its PIDs are listed and signalled, so that nothing
  * forks in between, then thawed, unless it was already frozen (a paused
- * container stays paused). Only ever signals PIDs listed in the cgroup. */
+ * container stays paused, but for SIGKILL on v1, which a frozen task only
+ * acts on once thawed). Only ever signals PIDs listed in the cgroup. */
 #include "cgroup_internal.h"
 
 #include <errno.h>
@@ -64,6 +65,10 @@ int cg_kill_dir(const char *dir, int sig, bool v2, struct berth_error *err)
 	ret = cg_read_procs(dir, true, &pids, &n, err);
 	if (ret == 0)
 		ret = cg_signal_pids(pids, n, sig, err);
+	/* a v1-frozen task keeps a SIGKILL pending until thawed (v2 lets it
+	 * die frozen): thaw a paused cgroup too when everything must die */
+	if (!v2 && sig == SIGKILL && was_frozen)
+		froze = true;
 	if (froze && (v2 ? cg_freeze_v2(dir, false, &e) : cg_freeze_v1(dir, false, &e)) < 0)
 		log_debug("thaw after kill: %s", e.msg);
 	return ret;

@@ -339,6 +339,27 @@ berth_bounded() {
 	[ -z "$(cg_dirs_left)" ]
 }
 
+@test "cgroups: delete kills what a host-pid-namespace container left in its cgroup" {
+	# without a pid namespace nothing dies with the init: the cgroup is all
+	# that holds the background sleep (runc kills it the same way)
+	update_config "c['linux']['namespaces'] = [n for n in c['linux']['namespaces'] if n['type'] != 'pid']"
+	tag=$((RANDOM * 100 + 17))
+	args "[\"sh\", \"-c\", \"sleep $tag & echo started\"]"
+	run_detached
+	wait_for 10 status_is stopped
+	pid=$(pgrep -x -f "sleep $tag")
+	[ -n "$pid" ]
+	berth delete "$ID"
+	wait_for 5 sh -c "! kill -0 $pid 2>/dev/null"
+	[ -z "$(cg_dirs_left)" ]
+
+	# the same through run, which deletes when the init exits
+	berth run "$ID" </dev/null >"$BERTH_TEST_DIR/out" 2>&1
+	grep -q started "$BERTH_TEST_DIR/out"
+	[ -z "$(pgrep -x -f "sleep $tag")" ]
+	[ -z "$(cg_dirs_left)" ]
+}
+
 @test "cgroups: pause stops a counter and resume restarts it" {
 	args '["sh", "-c", "while :; do echo tick; sleep 0.05; done"]'
 	run_detached
@@ -364,6 +385,42 @@ berth_bounded() {
 	sleep 0.5
 	c=$(wc -l <"$BERTH_TEST_DIR/out")
 	[ "$c" -gt "$b" ]
+}
+
+@test "cgroups: on a hybrid host pause freezes through the v1 freezer, resume thaws it" {
+	[ "$CGV" = 1 ] && [ -d /sys/fs/cgroup/freezer ] || skip "no v1 freezer"
+	update_config "c['process']['args'] = ['sh', '-c', 'trap \"echo term\" TERM; while :; do echo tick; sleep 0.05; done']"
+	run_detached
+	wait_for 10 grep -q tick "$BERTH_TEST_DIR/out"
+	fz=$(cg_dir freezer)
+	u=/sys/fs/cgroup/unified/$CGNAME
+	berth pause "$ID"
+	status_is paused
+	# what podman and containerd read
+	[ "$(cat "$fz/freezer.state")" = FROZEN ]
+	if [ -f "$u/cgroup.freeze" ]; then
+		[ "$(cat "$u/cgroup.freeze")" = 0 ]
+	fi
+	a=$(wc -l <"$BERTH_TEST_DIR/out")
+	# a signal to a paused container leaves it paused
+	berth kill "$ID" TERM
+	sleep 0.3
+	status_is paused
+	[ "$(cat "$fz/freezer.state")" = FROZEN ]
+	[ "$(wc -l <"$BERTH_TEST_DIR/out")" -eq "$a" ]
+
+	berth resume "$ID"
+	status_is running
+	[ "$(cat "$fz/freezer.state")" = THAWED ]
+	if [ -f "$u/cgroup.freeze" ]; then
+		[ "$(cat "$u/cgroup.freeze")" = 0 ]
+	fi
+	wait_for 10 grep -q term "$BERTH_TEST_DIR/out"
+
+	# delete -f of a paused container leaves nothing
+	berth pause "$ID"
+	berth delete -f "$ID"
+	[ -z "$(cg_dirs_left)" ]
 }
 
 @test "cgroups: update changes a running container's limits" {
