@@ -29,6 +29,7 @@ mkdir -p "$out/corpus" "$out/artifacts"
 	-I"$root" -I"$root/libcontainer" \
 	"$here/fuzz_config.c" "$root"/libcontainer/config_*.c \
 	"$root/libcontainer/error.c" "$root/libcontainer/log.c" \
+	"$root/libcontainer/readall.c" \
 	$(pkg-config --cflags --libs jansson) \
 	-o "$out/fuzz_config"
 
