@@ -259,6 +259,20 @@ check "a frozen cgroup is refused in runc's words" out_has "container's cgroup u
 out_has ran && fail "a frozen cgroup is never joined" "$(cat "$OUT")"
 finish_ct
 
+# --- delete kills what a host-pid-namespace container left ---------------------------
+new_ct '{}' sh -c 'sleep 777 & echo started'
+mkbundle "$B" -c "/berth-cg2-$n" -r '{}' \
+	-n '[{"type":"network"},{"type":"ipc"},{"type":"uts"},{"type":"mount"}]' \
+	-- sh -c 'sleep 777 & echo started'
+if start_detached && wait_for 50 status_is stopped; then
+	check "host pid namespace: the sleep outlives the init" grep -q . "$CG/cgroup.procs"
+	"$BERTH" delete "$ID" >/dev/null 2>&1
+	check "host pid namespace: delete kills what is left" wait_for 30 sh -c '! ps | grep -q "[s]leep 777"'
+else
+	fail "host pid namespace container" "$(cat "$OUT")"
+fi
+finish_ct
+
 # --- 256 KiB memory limit ---------------------------------------------------------------
 new_ct '{"memory":{"limit":262144}}' echo started
 out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
