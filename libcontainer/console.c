@@ -111,6 +111,18 @@ int console_setup_child(const struct berth_process *p, int *slave_fd, struct ber
 	return steal_fd(&master);
 }
 
+void console_size_from_caller(struct berth_process *p)
+{
+	struct winsize ws;
+
+	if (p->has_console_size || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || !ws.ws_row ||
+	    !ws.ws_col)
+		return;
+	p->console_height = ws.ws_row;
+	p->console_width = ws.ws_col;
+	p->has_console_size = true;
+}
+
 int console_socket_connect(const char *socket_path, struct berth_error *err)
 {
 	struct sockaddr_un addr = {.sun_family = AF_UNIX};

@@ -13,6 +13,11 @@
  * controlling terminal and stdio, apply consoleSize. Returns the master fd;
  * *slave_fd keeps the peer open (for /dev/console). */
 int console_setup_child(const struct berth_process *p, int *slave_fd, struct berth_error *err);
+/* A foreground pty (run -t, exec -t without a console socket) starts at
+ * the caller's window size, set before the process runs (a resize after
+ * it would race with its first look): unless process.consoleSize is set,
+ * which then wins. Nothing when stdin is not a terminal. */
+void console_size_from_caller(struct berth_process *p);
 /* Send the master to a --console-socket listener (runc's protocol: one
  * message with the fd as SCM_RIGHTS and the pty name as payload). */
 int console_send_to_socket(const char *socket_path, int master, struct berth_error *err);

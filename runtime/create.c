@@ -102,6 +102,8 @@ static int check_terminal(struct create_ctx *x, struct berth_error *err)
 	if (tty && !x->o->console_socket && !x->o->foreground)
 		return berr_set(err, "cannot allocate tty if berth will detach without setting "
 				     "console socket");
+	if (tty && !x->o->console_socket)
+		console_size_from_caller(&x->spec->process);
 	if (!tty && x->o->console_socket)
 		return berr_set(err, "cannot use console socket if berth will not detach or "
 				     "allocate tty");

@@ -221,6 +221,8 @@ static int prepare(struct exec_ctx *x, struct berth_error *err)
 	if (x->proc.terminal && x->o->detach && !x->o->console_socket)
 		return berr_set(err, "cannot allocate tty if berth will detach without setting "
 				     "console socket");
+	if (x->proc.terminal && !x->o->console_socket)
+		console_size_from_caller(&x->proc);
 	if (x->o->console_socket) {
 		x->console_sock = console_socket_connect(x->o->console_socket, err);
 		if (x->console_sock < 0)

@@ -70,10 +70,10 @@ int runtime_wait_child(pid_t pid, int pidfd, int pty, struct berth_error *err)
 	_cleanup_close_ int sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (sfd < 0)
 		return berr_sys(err, errno, "signalfd");
-	if (pty >= 0) {
+	/* The pty was made at the right size (console_size_from_caller): a
+	 * resize here would undo consoleSize. Later SIGWINCHs do resize. */
+	if (pty >= 0)
 		raw = console_raw(&saved);
-		resize(pty);
-	}
 	for (;;) {
 		struct pollfd fds[4] = {{sfd, POLLIN, 0},
 					{pidfd, POLLIN, 0},

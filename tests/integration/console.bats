@@ -253,3 +253,41 @@ JSON
 		[ "$out" = "33 77" ]
 	fi
 }
+
+# in_tty 'CMD': CMD run by script(1) on a pty of 11 rows and 22 columns
+# (the caller's terminal); what it printed, without \r, and without the
+# "^@" the pty echoes when script(1) passes on the end of its stdin
+in_tty() {
+	script -qec "stty rows 11 cols 22; $1" /dev/null </dev/null | tr -d '\r' | sed 's/\^@//g; /^$/d'
+}
+
+@test "foreground exec -t: the pty starts at the caller's size, or at process.json's consoleSize" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	local id b="$BERTH --root $BERTH_ROOT"
+	id=$(ct_id)
+	update_config 'c["process"]["terminal"] = False'
+	set_args sleep 1000
+	detached run -d "$id"
+	# set before the process runs: no resize racing with its first look
+	for i in 1 2 3; do
+		[ "$(in_tty "$b exec -t $id stty size")" = "11 22" ]
+	done
+	cat >"$BERTH_TEST_DIR/process.json" <<'JSON'
+{"terminal": true, "consoleSize": {"height": 33, "width": 77}, "args": ["stty", "size"], "cwd": "/"}
+JSON
+	for i in 1 2 3; do
+		[ "$(in_tty "$b exec -t -p $BERTH_TEST_DIR/process.json $id")" = "33 77" ]
+	done
+}
+
+@test "foreground run -t: the pty starts at the caller's size, or at consoleSize" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	local b="$BERTH --root $BERTH_ROOT"
+	set_args stty size
+	local out
+	out=$(in_tty "$b run $(ct_id a)")
+	echo "run: $out"
+	[ "$out" = "11 22" ]
+	update_config 'c["process"]["consoleSize"] = {"height": 44, "width": 55}'
+	[ "$(in_tty "$b run $(ct_id b)")" = "44 55" ]
+}
