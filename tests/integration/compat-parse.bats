@@ -120,7 +120,8 @@ EOF
 	# 240 is a "local/experimental" major no driver has here: an open the
 	# cgroup allows fails with ENXIO, one it denies with EPERM.
 	grep -q '^ *240 ' /proc/devices && skip "char major 240 is in use on this host"
-	# a bind-mounted node: linux.devices would add a rule of its own
+	# a bind-mounted node: only the rule under test decides (linux.devices
+	# adds none, as in runc)
 	mknod -m 666 "$BERTH_TEST_DIR/dev240" c 240 0
 	update_config "
 c['mounts'].append({'destination': '/dev/berth-test', 'type': 'bind', 'source': '$BERTH_TEST_DIR/dev240', 'options': ['bind']})

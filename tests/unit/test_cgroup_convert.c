@@ -4,7 +4,9 @@
 #include <check.h>
 #include <linux/bpf.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "libcontainer/cgroups/cgroup_internal.h"
 
@@ -219,6 +221,39 @@ START_TEST(bpf_program_shape)
 }
 END_TEST
 
+/* unified keys on a v1/hybrid host: allowed only for controllers the
+ * cgroup2 mount lists (a temp dir stands in for it), refused in runc's words */
+START_TEST(unified_on_hybrid)
+{
+	char dir[] = "/tmp/berth-unified-XXXXXX";
+	char path[64];
+	struct berth_kv keys[] = {{.key = "hugetlb.2MB.max", .value = "max"},
+				  {.key = "cgroup.max.depth", .value = "3"},
+				  {.key = "memory.high", .value = "1"}};
+	struct berth_resources r = {.present = true, .unified = keys, .n_unified = 2};
+	struct berth_error err = {0};
+	FILE *f;
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/cgroup.controllers", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("pids hugetlb\n", f);
+	fclose(f);
+	ck_assert_int_eq(cg_unified_check(dir, &r, &err), 0);
+	r.n_unified = 3;
+	ck_assert_int_eq(cg_unified_check(dir, &r, &err), -1);
+	ck_assert_ptr_nonnull(
+	    strstr(err.msg, "invalid configuration: cannot use unified on cgroup v1"));
+	ck_assert_ptr_nonnull(strstr(err.msg, "memory.high"));
+	ck_assert_int_eq(cg_unified_check(NULL, &r, &err), -1);
+	ck_assert_ptr_nonnull(
+	    strstr(err.msg, "invalid configuration: cannot use unified on cgroup v1"));
+	unlink(path);
+	rmdir(dir);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("cgroup_convert");
@@ -236,6 +271,7 @@ int main(void)
 	tcase_add_test(tc, systemd_path);
 	tcase_add_test(tc, device_rule_v1);
 	tcase_add_test(tc, bpf_program_shape);
+	tcase_add_test(tc, unified_on_hybrid);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
