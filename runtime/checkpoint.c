@@ -33,9 +33,7 @@ static int check_parent(const char *image_path, const char *parent, struct berth
 /* Where CRIU finds the freezer of this container's cgroup. */
 static const char *freezer_mount(const struct container *c)
 {
-	if (!c->cgroup_driver || strcmp(c->cgroup_driver, "v2") == 0)
-		return "/sys/fs/cgroup";
-	return "/sys/fs/cgroup/freezer";
+	return criu_cgroup_is_v2(c->cgroup_driver) ? "/sys/fs/cgroup" : "/sys/fs/cgroup/freezer";
 }
 
 static int dump(const struct container *c, const struct checkpoint_opts *o,
@@ -50,15 +48,16 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	if (!spec)
 		return berr_prefix(err, "checkpoint %s", c->id);
 	bool has_cgroup = c->cgroup_driver && strcmp(c->cgroup_driver, "disabled") != 0;
-	bool v2 = has_cgroup && strcmp(c->cgroup_driver, "v2") == 0;
-	char cgdir[PATH_MAX];
-	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", c->cgroup_path ? c->cgroup_path : "");
+	bool v2 = has_cgroup && criu_cgroup_is_v2(c->cgroup_driver);
+	char cgpath[PATH_MAX], cgdir[PATH_MAX + 16];
+	criu_cgroup_primary(c->cgroup_path, cgpath, sizeof(cgpath));
+	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", cgpath);
 	struct criu_ct ct = {
 	    .spec = spec,
 	    .bundle = c->bundle,
 	    .root = c->rootfs,
 	    .pid = c->pid,
-	    .cgroup_path = has_cgroup ? c->cgroup_path : NULL,
+	    .cgroup_path = has_cgroup ? cgpath : NULL,
 	    .freezer_mount = freezer_mount(c),
 	    .cgroup_dir = v2 ? cgdir : NULL,
 	};
@@ -80,7 +79,7 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	r.track_mem = o->pre_dump || o->parent_path;
 	if (!o->pre_dump && criu_descriptors_write(d->image_fd, c->pid, err) < 0)
 		goto out;
-	rc = criu_run(&r, no_stdio, NULL, NULL, log, NULL, err);
+	rc = criu_run(&r, no_stdio, NULL, NULL, NULL, log, NULL, err);
 out:
 	criu_request_free(&r);
 	berth_spec_free(spec);

@@ -137,6 +137,18 @@ int criu_request_set_flags(struct criu_request *r, const struct criu_flags *f,
 	return 0;
 }
 
+bool criu_cgroup_is_v2(const char *driver)
+{
+	return driver && (strcmp(driver, "v2") == 0 || strncmp(driver, "systemd", 7) == 0);
+}
+
+void criu_cgroup_primary(const char *saved, char *buf, size_t len)
+{
+	size_t n = saved ? strcspn(saved, "\n") : 0;
+
+	snprintf(buf, len, "%.*s", (int)n, saved ? saved : "");
+}
+
 int criu_descriptors_write(int image_fd, pid_t pid, struct berth_error *err)
 {
 	json_t *a = json_array();

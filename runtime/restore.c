@@ -45,6 +45,7 @@ struct restore_ctx {
 	struct criu_dirs d;
 	struct container c;
 	bool dir_made, mounted;
+	struct criu_request *req; /* while criu runs */
 	int console_sock;
 	pid_t pid;
 };
@@ -223,6 +224,31 @@ static int on_notify(void *ctx, const char *script, pid_t pid, int fd, struct be
 	return 0;
 }
 
+/* A systemd unit exists only around a process: criu's, as runc does it
+ * (the unit's limits then hold criu too). CRIU moves the restored tree
+ * into the unit's cgroup and exits. Other drivers made the cgroup already. */
+static int on_spawned(void *ctx, pid_t criu_pid, struct berth_error *err)
+{
+	struct restore_ctx *x = ctx;
+	char path[PATH_MAX];
+
+	if (strncmp(x->c.cgroup_driver, "systemd", 7) != 0)
+		return 0;
+	if (cgroup_manager_add_pid(x->c.cgroup, criu_pid, err) < 0)
+		return -1;
+	/* systemd names the unit's cgroup now: record it, and restore there. */
+	free(x->c.cgroup_path);
+	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
+	if (!x->c.cgroup_path)
+		return berr_sys(err, ENOMEM, "restore");
+	criu_cgroup_primary(x->c.cgroup_path, path, sizeof(path));
+	free(x->req->cg_root);
+	if (!(x->req->cg_root = strdup(path)))
+		return berr_sys(err, ENOMEM, "restore");
+	return intent_record_cgroup(x->c.dir_fd, x->rootfs, x->c.cgroup_driver, x->c.cgroup_path,
+				    err);
+}
+
 /* Pipes of the dumped stdio become berth's own stdio in the restored tree. */
 static int add_stdio(struct restore_ctx *x, struct criu_request *r, struct berth_error *err)
 {
@@ -239,14 +265,15 @@ static int run_criu(struct restore_ctx *x, struct berth_error *err)
 	struct criu_request r;
 	struct criu_result res = {0};
 	bool has_cgroup = strcmp(x->c.cgroup_driver, "disabled") != 0;
-	bool v2 = strcmp(x->c.cgroup_driver, "v2") == 0;
-	char cgdir[PATH_MAX];
-	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", x->c.cgroup_path);
+	bool v2 = criu_cgroup_is_v2(x->c.cgroup_driver);
+	char cgpath[PATH_MAX], cgdir[PATH_MAX + 16];
+	criu_cgroup_primary(x->c.cgroup_path, cgpath, sizeof(cgpath));
+	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", cgpath);
 	struct criu_ct ct = {
 	    .spec = x->spec,
 	    .bundle = x->bundle,
 	    .root = x->criu_root,
-	    .cgroup_path = has_cgroup ? x->c.cgroup_path : NULL,
+	    .cgroup_path = has_cgroup ? cgpath : NULL,
 	    .cgroup_dir = v2 ? cgdir : NULL,
 	};
 	const int stdio[3] = {0, 1, 2};
@@ -263,7 +290,9 @@ static int run_criu(struct restore_ctx *x, struct berth_error *err)
 		berr_sys(err, ENOMEM, "criu request");
 		goto out;
 	}
-	rc = criu_run(&r, stdio, on_notify, x, log, &res, err);
+	x->req = &r;
+	rc = criu_run(&r, stdio, on_spawned, on_notify, x, log, &res, err);
+	x->req = NULL;
 	if (rc == 0 && res.restored_pid > 0)
 		x->pid = res.restored_pid;
 	if (rc == 0 && x->pid <= 0)
@@ -351,6 +380,7 @@ static int restore_container(struct restore_ctx *x, struct berth_error *err)
 	    criu_dirs_open(&x->o->f, false, &x->d, err) < 0)
 		return -1;
 	if (load_bundle(x, err) < 0 || make_state_dir(x, err) < 0 || make_cgroup(x, err) < 0 ||
+	    criu_prepare_mountpoints(x->spec, x->bundle, x->rootfs, err) < 0 ||
 	    mount_criu_root(x, err) < 0 || run_criu(x, err) < 0)
 		return -1;
 	x->c.pid = x->pid;

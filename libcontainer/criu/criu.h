@@ -112,13 +112,23 @@ struct criu_result {
 	pid_t restored_pid; /* RESTORE: the init of the restored tree */
 };
 
+/* Called with criu's pid before the request is encoded and sent (NULL:
+ * none); it may still change the request through its own pointer. */
+typedef int (*criu_spawned_fn)(void *ctx, pid_t criu_pid, struct berth_error *err);
+
 /* Run one request. The criu process gets stdin/stdout/stderr from stdio[]
  * (-1: /dev/null) and the inherit fds. On a failed request the message is
  * runc's: "criu failed: type DUMP errno N\nlog file: <log_path>" with
  * CRIU's own message appended when it sent one. `log_path` only names the
  * log in that message. */
-int criu_run(const struct criu_request *r, const int stdio[3], criu_notify_fn notify, void *ctx,
-	     const char *log_path, struct criu_result *out, struct berth_error *err);
+int criu_run(const struct criu_request *r, const int stdio[3], criu_spawned_fn spawned,
+	     criu_notify_fn notify, void *ctx, const char *log_path, struct criu_result *out,
+	     struct berth_error *err);
+
+/* Before a restore: make the bind mounts' mount points in the rootfs
+ * (mountpoints.c); ones that can't be made are left to CRIU to report. */
+int criu_prepare_mountpoints(const struct berth_spec *s, const char *bundle, const char *rootfs,
+			     struct berth_error *err);
 
 /* True when berth was built with CRIU support (protobuf-c found). */
 bool criu_built_in(void);

@@ -188,8 +188,9 @@ static int exchange(int sock, const struct criu_request *r, criu_notify_fn notif
 	}
 }
 
-int criu_run(const struct criu_request *r, const int stdio[3], criu_notify_fn notify, void *ctx,
-	     const char *log_path, struct criu_result *out, struct berth_error *err)
+int criu_run(const struct criu_request *r, const int stdio[3], criu_spawned_fn spawned,
+	     criu_notify_fn notify, void *ctx, const char *log_path, struct criu_result *out,
+	     struct berth_error *err)
 {
 	struct criu_fd_layout fds = {
 	    .images_dir = r->images_dir_fd,
@@ -203,8 +204,6 @@ int criu_run(const struct criu_request *r, const int stdio[3], criu_notify_fn no
 	int status, rc;
 	pid_t pid;
 
-	if (criu_encode_request(r, &fds, &buf, &len, err) < 0)
-		return -1;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return berr_sys(err, errno, "socketpair for criu");
 	pid = fork();
@@ -217,7 +216,12 @@ int criu_run(const struct criu_request *r, const int stdio[3], criu_notify_fn no
 	if (pid == 0)
 		exec_criu(sv[1], stdio, r);
 	close(sv[1]);
-	rc = send_buf(sv[0], buf, len, err);
+	/* Encoded only now: the callback may still complete the request. */
+	rc = spawned ? spawned(ctx, pid, err) : 0;
+	if (rc == 0)
+		rc = criu_encode_request(r, &fds, &buf, &len, err);
+	if (rc == 0)
+		rc = send_buf(sv[0], buf, len, err);
 	if (rc == 0)
 		rc = exchange(sv[0], r, notify, ctx, log_path, out, err);
 	/* After a pre-dump criu waits for the next one of a series; berth
@@ -249,7 +253,7 @@ int criu_check(struct berth_error *err)
 	int rc;
 
 	criu_request_init(&r, CRIU_ACTION_CHECK);
-	rc = criu_run(&r, null_fds, NULL, NULL, NULL, NULL, err);
+	rc = criu_run(&r, null_fds, NULL, NULL, NULL, NULL, NULL, err);
 	criu_request_free(&r);
 	return rc;
 }

@@ -65,7 +65,11 @@ vmlinuz=$(ls "$kdir"/boot/vmlinuz-* | head -n 1)
 kver=${vmlinuz##*/vmlinuz-}
 kmods=$kdir/lib/modules/$kver
 
-image=$("$here/mkimage.sh" "$BERTH_VM_PACKAGES")
+# A script may ask for more packages and modules, as run.sh's scripts do:
+#   # berth-vm-packages: criu iptables      # # berth-vm-modules: unix_diag
+script_wants() { sed -n "s/^# berth-vm-$1:[[:space:]]*//p" "$script" | tr ' \n' ',,'; }
+extra_pkgs=$(script_wants packages | tr -s ',' | sed 's/^,//; s/,$//')
+image=$("$here/mkimage.sh" "$BERTH_VM_PACKAGES${extra_pkgs:+,$extra_pkgs}")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/berth-vm-systemd.XXXXXX")
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -108,7 +112,7 @@ add_module() {
 }
 for m in virtio_pci virtio_blk autofs4 overlay veth bridge br_netfilter nf_tables nft_compat \
 	nft_chain_nat xt_MASQUERADE xt_addrtype xt_conntrack nf_nat ip_tables iptable_nat \
-	iptable_filter xt_comment; do
+	iptable_filter xt_comment $(script_wants modules | tr ',' ' '); do
 	add_module "$m" 2>/dev/null || say "module $m: not available"
 done
 

@@ -1,0 +1,91 @@
+#!/bin/bash
+# podman-criu-tests.sh - podman's checkpoint and restore on top of berth, and
+# on top of runc for comparison: runs INSIDE the Debian 12 systemd VM
+# (tests/vm/systemd-run.sh, which adds the packages and modules below to
+# its image and initramfs). For each runtime: a counter checkpointed and
+# restored in place, then exported (--export), removed, and imported
+# (--import) as a new container, each time going on from where it was
+# (its log proves it: the same process, no second "tick 0").
+#
+# Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
+# Must never: leave a container behind (it removes what it made).
+#
+# berth-vm-packages: criu iptables tar
+# berth-vm-modules: nft_compat xt_mark nf_conntrack_netlink unix_diag inet_diag tcp_diag
+# berth-vm-modules: udp_diag raw_diag af_packet_diag netlink_diag
+
+set -u
+fails=0
+pass() { echo "PASS $1"; }
+fail() {
+	echo "FAIL $1${2:+: $2}"
+	fails=$((fails + 1))
+}
+check() {
+	local name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
+}
+
+if ! criu check >/tmp/criu-check.log 2>&1; then
+	cat /tmp/criu-check.log
+	echo "FAIL criu check fails in the VM"
+	exit 1
+fi
+
+BERTH=${BERTH:-/usr/local/sbin/berth}
+W=$(mktemp -d /tmp/podman-criu.XXXXXX)
+sh /opt/berth-test/spec-examples/make-rootfs.sh "$W/rootfs" >/dev/null 2>&1 ||
+	{ echo "FAIL make-rootfs"; exit 1; }
+tar -C "$W/rootfs" -c . | podman import --change 'CMD ["/bin/sh"]' - localhost/bbox:criu >/dev/null ||
+	{ echo "FAIL podman import"; exit 1; }
+COUNTER='i=0; while :; do echo "tick $i"; i=$((i+1)); sleep 0.2; done'
+
+last_tick() { podman logs "$1" 2>/dev/null | tail -n 1 | tr -dc '0-9'; }
+zeros() { podman logs "$1" 2>/dev/null | grep -c '^tick 0$'; }
+state() { podman inspect -f '{{.State.Status}}' "$1" 2>/dev/null; }
+
+for rt in "$BERTH" runc; do
+	n=$(basename "$rt")
+	P=(podman --runtime "$rt")
+	c=ck-$n
+	echo "--- $n"
+	"${P[@]}" run -d --log-driver k8s-file --name "$c" localhost/bbox:criu sh -c "$COUNTER" >/dev/null ||
+		fail "$n podman run"
+	sleep 2
+	if ! out=$("${P[@]}" container checkpoint "$c" 2>&1); then
+		fail "$n podman container checkpoint" "$out"
+	fi
+	check "$n checkpoint: the container exited" test "$(state "$c")" = exited
+	t1=$(last_tick "$c")
+	if ! out=$("${P[@]}" container restore "$c" 2>&1); then
+		fail "$n podman container restore" "$out"
+	fi
+	check "$n restore: running" test "$(state "$c")" = running
+	sleep 2
+	t2=$(last_tick "$c")
+	check "$n restore: the same process went on (tick $t1 -> $t2, one tick 0)" \
+		test "${t2:-0}" -gt "${t1:-0}" -a "$(zeros "$c")" = 1
+
+	if ! out=$("${P[@]}" container checkpoint --export "$W/$n.tar.gz" "$c" 2>&1); then
+		fail "$n podman container checkpoint --export" "$out"
+	fi
+	check "$n --export: an archive" test -s "$W/$n.tar.gz"
+	t3=$(last_tick "$c")
+	podman rm -f "$c" >/dev/null 2>&1
+	if ! out=$("${P[@]}" container restore --import "$W/$n.tar.gz" --name "$c-2" 2>&1); then
+		fail "$n podman container restore --import" "$out"
+	fi
+	check "$n --import: running as $c-2" test "$(state "$c-2")" = running
+	sleep 2
+	t4=$(last_tick "$c-2")
+	check "$n --import: the same process went on (tick $t3 -> $t4)" test "${t4:-0}" -gt "${t3:-0}"
+	podman rm -f "$c" "$c-2" >/dev/null 2>&1
+done
+podman rmi -f localhost/bbox:criu >/dev/null 2>&1
+rm -rf "$W"
+[ "$fails" -eq 0 ] || {
+	echo "podman-criu-tests: $fails failed"
+	exit 1
+}
+echo "podman-criu-tests: all passed"
