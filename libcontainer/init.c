@@ -346,6 +346,7 @@ static int init_steps(struct init_state *st)
 		return -1;
 	close(cfg->sync_fd);
 	st->parent_gone = true;
+	log_detach();
 	if (wait_for_start(cfg, err) < 0)
 		return -1;
 	/* The parent's document said "creating"; startContainer runs in a
@@ -378,7 +379,7 @@ static int close_inherited(const struct init_config *cfg, struct berth_error *er
 	keep[n++] = cfg->sync_fd;
 	keep[n++] = cfg->start_fd;
 	keep[n++] = cfg->host_procfd;
-	keep[n++] = log_fd(); /* --log FILE: the init's debug lines and warnings */
+	keep[n++] = log_fd(); /* --log FILE: the init's lines until READY (log_detach) */
 	for (size_t i = 0; cfg->self_join && i < cfg->self_join->n && n < FD_KEEP_MAX; i++)
 		keep[n++] = cfg->self_join->fds[i];
 	return fd_close_all_but(3 + cfg->preserve_fds, keep, n, err);

@@ -15,9 +15,19 @@ struct log_sink {
 	int fd; /* -1: stderr */
 	enum log_format format;
 	bool debug;
+	bool detached; /* log_detach(): every line dropped */
 };
 
-static struct log_sink sink = {-1, LOG_FORMAT_TEXT, false};
+static struct log_sink sink = {-1, LOG_FORMAT_TEXT, false, false};
+
+void log_detach(void)
+{
+	if (sink.fd >= 0)
+		close(sink.fd);
+	sink.fd = -1;
+	sink.debug = false;
+	sink.detached = true;
+}
 
 int log_init(const char *path, enum log_format format, bool debug)
 {
@@ -120,6 +130,9 @@ static void emit(const char *level, const char *msg)
 {
 	char ts[64];
 	int fd = sink.fd >= 0 ? sink.fd : STDERR_FILENO;
+
+	if (sink.detached)
+		return;
 
 	timestamp(ts, sizeof(ts));
 	if (sink.format == LOG_FORMAT_JSON) {

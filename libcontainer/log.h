@@ -22,6 +22,10 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * prints "berth: msg" to stderr. */
 void log_error(const char *msg);
 bool log_to_file(void);
+/* The container init, once its parent is gone: close the --log file and
+ * drop any later line, so that a created container holds no fd of the
+ * log's (engines always pass --log). */
+void log_detach(void);
 enum log_format log_current_format(void);
 
 #endif

@@ -177,3 +177,16 @@ created_init_fds() {
 	[ "$fds" = "0:/dev/null 1:/dev/null 2:/dev/null 3:$BERTH_TEST_DIR/preserved 4:$BERTH_TEST_DIR/second N:exec.fifo " ]
 	berth start "$id"
 }
+
+@test "a created init holds no fd of the --log file engines pass (--log FILE --log-format json)" {
+	local id fds
+	id=$(ct_id)
+	set_args true
+	berth --log "$BERTH_TEST_DIR/log.json" --log-format json --debug create "$id" </dev/null >/dev/null 2>&1
+	fds=$(created_init_fds "$id")
+	echo "$fds"
+	[ "$fds" = "0:/dev/null 1:/dev/null 2:/dev/null N:exec.fifo " ]
+	# the init did log there before it let go of the file
+	grep -q '"level":"debug"' "$BERTH_TEST_DIR/log.json"
+	berth start "$id"
+}
