@@ -148,6 +148,12 @@ static int open_dir(const char *root, const char *id, bool lock, struct containe
 			return berr_sys(err, e, "lock container %s", id);
 		}
 		c->lock_fd = c->dir_fd;
+		/* Removed by the delete we waited for: gone, not "creating". */
+		struct stat st;
+		if (fstat(c->dir_fd, &st) == 0 && st.st_nlink == 0) {
+			container_close(c);
+			return berr_set(err, "container %s does not exist", id);
+		}
 	}
 	*out = c;
 	return 0;

@@ -570,8 +570,9 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 			goto out;
 		}
 	}
-	if (check_terminal(&x, err) < 0 || prepare_security(&x, err) < 0 ||
-	    make_state_dir(&x, err) < 0 || make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
+	/* The state dir first: the seccomp cache lives under its root. */
+	if (check_terminal(&x, err) < 0 || make_state_dir(&x, err) < 0 ||
+	    prepare_security(&x, err) < 0 || make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
 		goto out;
 	x.c.pid = x.pid;
 	x.c.has_poststart = x.spec->hooks.poststart.n > 0;

@@ -57,6 +57,8 @@ int state_dir_create(const char *root, const char *id, struct berth_error *err)
 			return berr_sys(err, errno, "create state dir %s/%s", root, id);
 		}
 		int fd = openat(rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+		if (fd < 0 && errno == ENOENT)
+			continue; /* removed at once by a delete -f: see below */
 		if (fd < 0 || flock(fd, LOCK_EX) < 0 || fstat(fd, &st) < 0) {
 			int e = errno;
 			if (fd >= 0)

@@ -412,7 +412,15 @@ case "${1:-}" in
 		say "host: the host stage compares with the snapshot taken by a full run"
 		exit 2
 	fi
-	run_stage_body "$2"
+	# /run/netns and /run/berth, made by the first `ip netns add`, podman
+	# run or seccomp container: removed again when this stage made them.
+	first_use=$(mktemp "${TMPDIR:-/tmp}/run-all-first-use.XXXXXX")
+	"$repo/tests/lib/first-use-dirs.sh" note "$first_use"
+	rc=0
+	(run_stage_body "$2") || rc=$?
+	"$repo/tests/lib/first-use-dirs.sh" restore "$first_use" || true
+	rm -f "$first_use"
+	exit "$rc"
 	;;
 --list)
 	plan | cut -d'|' -f1,4 | tr '|' '\t'

@@ -308,6 +308,40 @@ assert pids == want, (pids, want)' "$pid" "$child"
 	done
 }
 
+@test "20 run -d racing 20 delete -f of the same ids leave nothing behind" {
+	# A delete -f that comes while create is still making the container
+	# waits for it (the state dir's lock) or finds nothing yet; one that
+	# takes the lock of a just-made, empty dir removes it, and the create
+	# makes it again instead of working in a dir that is gone.
+	set_args sleep 1000
+	local i round pids=() runs=() rc=0
+	for round in 1 2 3; do
+		pids=()
+		runs=()
+		for i in $(seq 1 20); do
+			# a run whose container is deleted under it may fail: as
+			# "does not exist", never with a half-made container
+			berth run -d "$(ct_id "$i")" </dev/null >"$BERTH_TEST_DIR/run.$i.log" 2>&1 &
+			runs+=($!)
+			berth delete -f "$(ct_id "$i")" >"$BERTH_TEST_DIR/delete.$i.log" 2>&1 &
+			pids+=($!)
+		done
+		for i in "${pids[@]}"; do wait "$i" || rc=1; done
+		for i in "${runs[@]}"; do wait "$i" || true; done
+		[ "$rc" -eq 0 ] || { cat "$BERTH_TEST_DIR"/delete.*.log; false; }
+		! grep -v "does not exist" "$BERTH_TEST_DIR"/run.*.log
+		# whatever won each race, one more delete -f leaves nothing
+		for i in $(seq 1 20); do
+			berth delete -f "$(ct_id "$i")"
+		done
+		run berth list -q
+		[ -z "$output" ]
+		for i in $(seq 1 20); do
+			assert_no_leftovers "$(ct_id "$i")"
+		done
+	done
+}
+
 @test "10 concurrent creates of one id: exactly one wins, the others say it exists" {
 	local id i pids=() ok=0
 	id=$(ct_id)
