@@ -273,6 +273,22 @@ else
 fi
 finish_ct
 
+# --- kill of a stopped container ------------------------------------------------------------
+# runc's answers: a plain kill fails ("container not running"), kill -a
+# signals what is left in the cgroup (nothing) and succeeds
+new_ct '{}' true
+if start_detached && wait_for 100 status_is stopped; then
+	out=$("$BERTH" kill "$ID" KILL 2>&1)
+	case "$out" in
+	*"container not running"*) pass "kill of a stopped container: container not running" ;;
+	*) fail "kill of a stopped container: container not running" "$out" ;;
+	esac
+	check "kill -a of a stopped container succeeds" "$BERTH" kill -a "$ID" KILL
+else
+	fail "kill of a stopped container" "$(cat "$OUT")"
+fi
+finish_ct
+
 # --- 256 KiB memory limit ---------------------------------------------------------------
 new_ct '{"memory":{"limit":262144}}' echo started
 out=$("$BERTH" run --bundle "$B" "$ID" 2>&1 </dev/null)
