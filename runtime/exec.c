@@ -291,6 +291,18 @@ static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err
 	if (!x->o->detach && sigprocmask(SIG_BLOCK, &all, old_mask) < 0)
 		return berr_sys(err, errno, "sigprocmask");
 	x->pid = clone3_fork(0, cgfd, &x->pidfd, err);
+	if (x->pid < 0 && err->errnum == EBUSY && cgfd >= 0) {
+		/* The container made its cgroup an inner node with controllers
+		 * (systemd inside moves itself to init.scope): no process may be
+		 * born there, so join the init's cgroup instead, as runc does. */
+		_cleanup_close_ int initcg =
+		    cgroup_manager_open_cgroup_of(x->c->cgroup, x->procfd, x->c->pid);
+
+		if (initcg >= 0) {
+			jc.parent_fds[4] = initcg;
+			x->pid = clone3_fork(0, initcg, &x->pidfd, err);
+		}
+	}
 	if (x->pid == 0)
 		join_run(&jc);
 	cgroup_self_join_close(&sj);

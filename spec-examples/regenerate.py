@@ -137,3 +137,38 @@ j["linux"]["namespaces"] = [
     for n in base["linux"]["namespaces"]
 ]
 write("join-namespaces", j)
+
+# systemd: a system container whose PID 1 is systemd (rootfs: a distribution
+# tree with systemd, e.g. Debian's). What systemd's container interface asks
+# for: container= in the environment, tmpfs on /run, /run/lock and /tmp, a
+# cgroup namespace with a writable /sys/fs/cgroup (its own subtree), and
+# SIGRTMIN+3 to shut down (the engine's stop signal: `berth kill ID RTMIN+3`).
+# CAP_SYS_ADMIN lets it mount what it wants inside (as systemd-nspawn grants).
+s = copy.deepcopy(base)
+s["process"]["terminal"] = False
+s["process"]["args"] = ["/lib/systemd/systemd"]
+s["process"]["env"] = s["process"]["env"] + ["container=berth"]
+s["process"]["noNewPrivileges"] = False
+caps = sorted(set(s["process"]["capabilities"]["bounding"]) | {
+    "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID", "CAP_SETGID", "CAP_SETUID",
+    "CAP_SETPCAP", "CAP_SYS_ADMIN", "CAP_SYS_CHROOT", "CAP_MKNOD", "CAP_NET_ADMIN",
+    "CAP_NET_RAW", "CAP_SYS_RESOURCE", "CAP_SETFCAP", "CAP_SYS_PTRACE", "CAP_DAC_READ_SEARCH",
+    "CAP_LINUX_IMMUTABLE", "CAP_IPC_LOCK", "CAP_AUDIT_CONTROL"})
+for k in ("bounding", "effective", "permitted"):
+    s["process"]["capabilities"][k] = caps
+s["root"]["readonly"] = False
+s["hostname"] = "berth-systemd"
+s["mounts"] = [m for m in s["mounts"] if m["destination"] != "/sys/fs/cgroup"] + [
+    {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup",
+     "options": ["nosuid", "noexec", "nodev", "relatime", "rw"]},
+    {"destination": "/run", "type": "tmpfs", "source": "tmpfs",
+     "options": ["nosuid", "nodev", "mode=755", "size=65536k"]},
+    {"destination": "/run/lock", "type": "tmpfs", "source": "tmpfs",
+     "options": ["nosuid", "nodev", "noexec", "size=5120k"]},
+    {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+     "options": ["nosuid", "nodev", "mode=1777"]},
+]
+if not any(n["type"] == "cgroup" for n in s["linux"]["namespaces"]):
+    s["linux"]["namespaces"].append({"type": "cgroup"})
+s["annotations"] = {"org.systemd.property.TimeoutStopUSec": "uint64 30000000"}
+write("systemd", s)

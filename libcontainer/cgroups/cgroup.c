@@ -11,6 +11,7 @@
 #include "cgroup_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -364,6 +365,30 @@ int cgroup_manager_clone_fd(struct cgroup_manager *m)
 	int fd = cg_v2_open_fd(m);
 	m->v2_born_there = fd >= 0;
 	return fd;
+}
+
+int cgroup_manager_open_cgroup_of(struct cgroup_manager *m, int procfd, pid_t pid)
+{
+	_cleanup_free_ char *own = NULL;
+	_cleanup_close_ int fd = -1;
+	char path[32], text[4096];
+	ssize_t n;
+	size_t len;
+
+	if (drv(m) == &cg_driver_disabled || !m->v2_rel || cg_v2_open_fd(m) < 0)
+		return -1;
+	/* by fd: the caller may already be in the container's mount namespace */
+	snprintf(path, sizeof(path), "%d/cgroup", (int)pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (n = read(fd, text, sizeof(text) - 1)) <= 0)
+		return -1;
+	text[n] = '\0';
+	own = cg_own_cgroup(text, "");
+	len = strlen(m->v2_rel);
+	/* strictly below the container's cgroup, never anywhere else */
+	if (!own || strncmp(own, m->v2_rel, len) != 0 || own[len] != '/' || strstr(own, "/.."))
+		return -1;
+	return openat(m->v2_fd, own + len + 1, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
 }
 
 int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)

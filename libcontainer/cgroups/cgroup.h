@@ -56,6 +56,11 @@ int cgroup_manager_create(struct cgroup_manager *m, const struct berth_resources
 /* v2 (and hybrid's unified part): an O_DIRECTORY fd of the cgroup for
  * clone3's CLONE_INTO_CGROUP; -1 when not applicable. Owned by the manager. */
 int cgroup_manager_clone_fd(struct cgroup_manager *m);
+/* An O_DIRECTORY fd (the caller's) of the cgroup v2 cgroup `pid` is in
+ * (read through `procfd`, the host's /proc),
+ * when that is below the container's (exec's fallback when the container
+ * made its own cgroup an inner node); -1 otherwise. */
+int cgroup_manager_open_cgroup_of(struct cgroup_manager *m, int procfd, pid_t pid);
 /* Move a process in (every v1 hierarchy; v2 when it was not born there). */
 int cgroup_manager_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
 /* A child moving itself into the v1 hierarchies (see self_join.c): the

@@ -15,6 +15,9 @@ fail() {
 	fails=$((fails + 1))
 }
 skip() { echo "SKIP $*"; }
+# Parts to run (driver podman ctr systemd); all unless BERTH_VM_ONLY said.
+ONLY=$(cat "$T/only" 2>/dev/null || true)
+want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
 # The system must be up enough for D-Bus calls to systemd.
 for _ in $(seq 60); do
@@ -149,7 +152,7 @@ killed_create() { # RT NAME
 }
 
 start_s=$(date +%s)
-for rt in berth runc; do
+want driver && for rt in berth runc; do
 	bin=$BERTH
 	[ "$rt" = runc ] && bin=$RUNC
 	[ -n "$bin" ] || {
@@ -162,11 +165,174 @@ for rt in berth runc; do
 	echo "($rt driver scenarios done at +$(($(date +%s) - start_s)) s)"
 done
 
-for extra in "$T"/systemd-tests-*.sh; do
-	[ -f "$extra" ] || continue
-	# shellcheck disable=SC1090
-	. "$extra"
-done
+
+# ---- podman with its systemd defaults (cgroup_manager = "systemd") ----
+
+podman_image() {
+	podman image exists localhost/bbox:sd && return 0
+	tar -C /var/tmp/rootfs -c . | podman import --change 'CMD ["/bin/sh"]' - localhost/bbox:sd >/dev/null
+}
+
+podman_scenario() { # RT NAME
+	local rt=$1 n=$2 c=pm-$2 cid unit cg out
+	local pm=(podman --runtime "$rt")
+	expect_eq "$n: podman cgroup manager" "$(podman info --format '{{.Host.CgroupManager}}')" systemd
+	out=$("${pm[@]}" run --rm --network none localhost/bbox:sd echo hello-podman 2>&1)
+	expect_eq "$n: podman run --rm" "$out" hello-podman
+	if ! out=$("${pm[@]}" run -d --name "$c" --network none --memory 64m --pids-limit 42 \
+		--cpus 0.5 localhost/bbox:sd sleep 300 2>&1); then
+		fail "$n: podman run -d: $out"
+		return
+	fi
+	cid=$(podman inspect -f '{{.Id}}' "$c")
+	unit=libpod-$cid.scope
+	cg=/sys/fs/cgroup/machine.slice/$unit
+	expect_eq "$n: podman unit active" "$(show "$unit" ActiveState)" active
+	expect_eq "$n: podman --memory (systemctl)" "$(show "$unit" MemoryMax)" 67108864
+	expect_eq "$n: podman --pids-limit (systemctl)" "$(show "$unit" TasksMax)" 42
+	expect_eq "$n: podman --memory (file)" "$(cat "$cg/memory.max" 2>&1)" 67108864
+	expect_eq "$n: podman --pids-limit (file)" "$(cat "$cg/pids.max" 2>&1)" 42
+	expect_eq "$n: podman --cpus (file)" "$(cat "$cg/cpu.max" 2>&1)" "50000 100000"
+	out=$("${pm[@]}" exec "$c" sh -c 'cat /proc/self/cgroup; cat /sys/fs/cgroup/memory.max' 2>&1)
+	expect_eq "$n: podman exec" "$(echo "$out" | tr '\n' ' ')" "0::/ 67108864 "
+	"${pm[@]}" pause "$c" >/dev/null 2>&1
+	expect_eq "$n: podman pause" "$(podman inspect -f '{{.State.Status}}' "$c")/$(grep frozen "$cg/cgroup.events")" "paused/frozen 1"
+	"${pm[@]}" unpause "$c" >/dev/null 2>&1
+	expect_eq "$n: podman unpause" "$(podman inspect -f '{{.State.Status}}' "$c")/$(grep frozen "$cg/cgroup.events")" "running/frozen 0"
+	"${pm[@]}" stop -t 1 "$c" >/dev/null 2>&1
+	expect_eq "$n: podman stop" "$(podman inspect -f '{{.State.Status}}' "$c")" exited
+	"${pm[@]}" rm "$c" >/dev/null 2>&1 || fail "$n: podman rm"
+	if unit_gone "$unit"; then pass "$n: podman: unit gone after rm"; else fail "$n: podman: $unit left"; fi
+	if [ ! -e "$cg" ]; then pass "$n: podman: cgroup gone"; else fail "$n: podman: $cg left"; fi
+	"${pm[@]}" rm -f "$c" >/dev/null 2>&1 || true
+}
+
+# ---- containerd with SystemdCgroup through ctr ----
+
+ctr_scenario() { # RT NAME
+	local rt=$1 n=$2 c=ctr-$2 unit cg out
+	local ctr=(ctr -n berth-sd)
+	local run=("${ctr[@]}" run --runc-binary "$rt" --runc-systemd-cgroup --cgroup "system.slice:ctr:$c")
+	# ctr's default spec has no cgroup namespace: the host's path shows
+	out=$("${run[@]}" --rm --memory-limit 67108864 localhost/bbox:sd "$c-1" cat /proc/self/cgroup 2>&1)
+	expect_eq "$n: ctr run --rm (in its scope)" "$out" "0::/system.slice/ctr-$c.scope"
+	if ! out=$("${run[@]}" -d --memory-limit 67108864 localhost/bbox:sd "$c" sleep 300 2>&1); then
+		fail "$n: ctr run -d: $out"
+		return
+	fi
+	unit=ctr-$c.scope
+	cg=/sys/fs/cgroup/system.slice/$unit
+	expect_eq "$n: ctr unit active" "$(show "$unit" ActiveState)" active
+	expect_eq "$n: ctr memory (systemctl)" "$(show "$unit" MemoryMax)" 67108864
+	expect_eq "$n: ctr memory (file)" "$(cat "$cg/memory.max" 2>&1)" 67108864
+	out=$("${ctr[@]}" task exec --exec-id e1 "$c" cat /proc/self/cgroup 2>&1)
+	expect_eq "$n: ctr task exec" "$out" "0::/system.slice/$unit"
+	"${ctr[@]}" task pause "$c" >/dev/null 2>&1
+	expect_eq "$n: ctr pause" "$(grep frozen "$cg/cgroup.events")" "frozen 1"
+	"${ctr[@]}" task resume "$c" >/dev/null 2>&1
+	"${ctr[@]}" task kill -s SIGKILL "$c" >/dev/null 2>&1
+	for _ in $(seq 50); do
+		[ "$("${ctr[@]}" task ls | awk -v c="$c" '$1 == c { print $3 }')" = STOPPED ] && break
+		sleep 0.2
+	done
+	"${ctr[@]}" task rm "$c" >/dev/null 2>&1 || fail "$n: ctr task rm"
+	"${ctr[@]}" container rm "$c" >/dev/null 2>&1
+	if unit_gone "$unit"; then pass "$n: ctr: unit gone after task rm"; else fail "$n: ctr: $unit left"; fi
+}
+
+ctr_image() {
+	local tar=/var/tmp/bbox-oci.tar
+	[ -f "$tar" ] || podman save --format oci-archive -o "$tar" localhost/bbox:sd >/dev/null 2>&1 || return 1
+	systemctl start containerd >/dev/null 2>&1
+	ctr -n berth-sd images import --base-name localhost/bbox "$tar" >/dev/null 2>&1 &&
+		ctr -n berth-sd images tag localhost/bbox:sd localhost/bbox:sd >/dev/null 2>&1
+	ctr -n berth-sd images ls -q | grep -q 'localhost/bbox:sd'
+}
+
+if ! want podman && ! want ctr; then
+	:
+elif ! podman_image; then
+	fail "podman: cannot import the busybox image"
+else
+	want podman && for rt in $BERTH $RUNC; do
+		n=$(basename "$rt")
+		podman_scenario "$rt" "$n"
+		echo "(podman $n done at +$(($(date +%s) - start_s)) s)"
+	done
+	if ! want ctr; then
+		:
+	elif ! ctr_image; then
+		fail "ctr: cannot import the busybox image: $(ctr -n berth-sd images ls 2>&1 | tail -n 2)"
+	else
+		for rt in $BERTH $RUNC; do
+			n=$(basename "$rt")
+			ctr_scenario "$rt" "$n"
+			echo "(ctr $n done at +$(($(date +%s) - start_s)) s)"
+		done
+	fi
+fi
+
+# ---- systemd inside a container (spec-examples/systemd) ----
+
+# The rootfs is this VM's own Debian tree through an overlay (upper on a
+# tmpfs), with the test unit and the engines' services left out.
+systemd_container() { # RT NAME
+	local rt=$1 n=$2 id=sdc-$2 dir=/var/tmp/sdc-$2 r t0 st out i
+	r=$dir/rootfs
+	mkdir -p "$dir"
+	mount -t tmpfs tmpfs "$dir" && mkdir -p "$dir/upper" "$dir/work" "$r" &&
+		mount -t overlay overlay -o "lowerdir=/,upperdir=$dir/upper,workdir=$dir/work" "$r" || {
+		fail "$n: systemd container: overlay rootfs"
+		return
+	}
+	rm -f "$r/etc/systemd/system/multi-user.target.wants/berth-test.service"
+	for u in containerd podman podman-restart podman-auto-update; do
+		ln -sf /dev/null "$r/etc/systemd/system/$u.service"
+	done
+	jq --arg r "$r" '.root.path = $r' "$T/spec-examples/systemd/config.json" >"$dir/config.json"
+	t0=$(date +%s)
+	if ! "$rt" --systemd-cgroup create --bundle "$dir" "$id" >"$dir/out" 2>&1 || ! "$rt" start "$id"; then
+		fail "$n: systemd container: create/start: $(cat "$dir/out")"
+	else
+		for i in $(seq 120); do
+			st=$("$rt" exec "$id" systemctl is-system-running 2>/dev/null)
+			case "$st" in running | degraded) break ;; esac
+			sleep 0.5
+		done
+		case "$st" in
+		running) pass "$n: systemd container boots to running in $(($(date +%s) - t0)) s" ;;
+		degraded) pass "$n: systemd container boots to degraded in $(($(date +%s) - t0)) s (failed: $("$rt" exec "$id" systemctl --failed --plain --no-legend 2>&1 | awk '{print $1}' | tr '\n' ' '))" ;;
+		*) fail "$n: systemd container: state '$st' after $(($(date +%s) - t0)) s" ;;
+		esac
+		out=$("$rt" exec "$id" sh -c 'echo $container; systemctl is-active systemd-journald; cat /proc/1/comm' 2>&1 | tr '\n' ' ')
+		expect_eq "$n: systemd container: exec systemctl, container=, PID 1" "$out" "berth active systemd "
+		"$rt" kill "$id" "$(kill -l RTMIN+3)"
+		t0=$(date +%s)
+		for i in $(seq 120); do
+			[ "$("$rt" state "$id" 2>/dev/null | jq -r .status)" = stopped ] && break
+			sleep 0.5
+		done
+		if [ "$("$rt" state "$id" 2>/dev/null | jq -r .status)" = stopped ]; then
+			pass "$n: systemd container: SIGRTMIN+3 shuts it down in $(($(date +%s) - t0)) s"
+		else
+			fail "$n: systemd container: still $("$rt" state "$id" 2>/dev/null | jq -r .status) after SIGRTMIN+3"
+		fi
+	fi
+	"$rt" delete -f "$id" >/dev/null 2>&1
+	if unit_gone "berth-$id.scope" && unit_gone "runc-$id.scope"; then
+		pass "$n: systemd container: unit gone"
+	else
+		fail "$n: systemd container: unit left"
+	fi
+	umount "$r" "$dir" 2>/dev/null || umount -l "$r" "$dir"
+}
+
+if want systemd; then
+	for rt in $BERTH $RUNC; do
+		systemd_container "$rt" "$(basename "$rt")"
+		echo "(systemd container $(basename "$rt") done at +$(($(date +%s) - start_s)) s)"
+	done
+fi
 
 echo "systemd-tests: $fails failed"
 [ "$fails" = 0 ]
