@@ -15,7 +15,7 @@ fail() {
 	fails=$((fails + 1))
 }
 skip() { echo "SKIP $*"; }
-# Parts to run (driver podman ctr systemd); all unless BERTH_VM_ONLY said.
+# Parts to run (driver podman ctr systemd rootless); all unless BERTH_VM_ONLY said.
 ONLY=$(cat "$T/only" 2>/dev/null || true)
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 
@@ -332,6 +332,69 @@ if want systemd; then
 		systemd_container "$rt" "$(basename "$rt")"
 		echo "(systemd container $(basename "$rt") done at +$(($(date +%s) - start_s)) s)"
 	done
+fi
+
+# ---- rootless podman: a lingering user's own systemd on the user bus ----
+
+rootless_setup() {
+	id tester >/dev/null 2>&1 || useradd -m -s /bin/bash tester || return 1
+	grep -q '^tester:' /etc/subuid || usermod --add-subuids 200000-265535 --add-subgids 200000-265535 tester || return 1
+	loginctl enable-linger tester || return 1
+	RL_UID=$(id -u tester)
+	for _ in $(seq 120); do
+		[ -S "/run/user/$RL_UID/bus" ] && break
+		sleep 0.5
+	done
+	[ -S "/run/user/$RL_UID/bus" ] || return 1
+	tar -C /var/tmp/rootfs -c . >/var/tmp/rootfs.tar && chmod 0644 /var/tmp/rootfs.tar
+	as_tester podman import --change 'CMD ["/bin/sh"]' /var/tmp/rootfs.tar localhost/bbox:sd >/dev/null
+}
+
+as_tester() {
+	(cd /tmp && runuser -u tester -- env XDG_RUNTIME_DIR="/run/user/$RL_UID" \
+		DBUS_SESSION_BUS_ADDRESS="unix:path=/run/user/$RL_UID/bus" HOME=/home/tester "$@")
+}
+
+rootless_scenario() { # RT NAME
+	local rt=$1 n=$2 c=rl-$2 cid unit cg out
+	local pm=(podman --runtime "$rt")
+	expect_eq "$n: rootless podman cgroup manager" "$(as_tester podman info --format '{{.Host.CgroupManager}}' 2>&1)" systemd
+	out=$(as_tester "${pm[@]}" run --rm --network none localhost/bbox:sd id -u 2>&1)
+	expect_eq "$n: rootless podman run --rm" "$out" 0
+	if ! out=$(as_tester "${pm[@]}" run -d --name "$c" --network none --memory 64m --pids-limit 42 \
+		localhost/bbox:sd sleep 300 2>&1); then
+		fail "$n: rootless podman run -d: $out"
+		return
+	fi
+	cid=$(as_tester podman inspect -f '{{.Id}}' "$c")
+	unit=libpod-$cid.scope
+	out=$(as_tester systemctl --user show -P ActiveState "$unit" 2>&1)
+	expect_eq "$n: rootless: unit in the user's manager" "$out" active
+	cg=$(as_tester systemctl --user show -P ControlGroup "$unit" 2>/dev/null)
+	expect_eq "$n: rootless --memory (file)" "$(cat "/sys/fs/cgroup$cg/memory.max" 2>&1)" 67108864
+	expect_eq "$n: rootless --pids-limit (file)" "$(cat "/sys/fs/cgroup$cg/pids.max" 2>&1)" 42
+	out=$(as_tester "${pm[@]}" exec "$c" cat /proc/self/cgroup 2>&1)
+	expect_eq "$n: rootless podman exec" "$out" "0::/"
+	as_tester "${pm[@]}" pause "$c" >/dev/null 2>&1
+	expect_eq "$n: rootless podman pause" "$(as_tester podman inspect -f '{{.State.Status}}' "$c")" paused
+	as_tester "${pm[@]}" unpause "$c" >/dev/null 2>&1
+	as_tester "${pm[@]}" rm -f -t 0 "$c" >/dev/null 2>&1 || fail "$n: rootless podman rm -f"
+	if ! as_tester systemctl --user list-units --all --plain --no-legend "$unit" | grep -q .; then
+		pass "$n: rootless: unit gone after rm"
+	else
+		fail "$n: rootless: $unit left"
+	fi
+}
+
+if want rootless; then
+	if ! rootless_setup; then
+		fail "rootless: no user session for tester"
+	else
+		for rt in $BERTH $RUNC; do
+			rootless_scenario "$rt" "$(basename "$rt")"
+			echo "(rootless podman $(basename "$rt") done at +$(($(date +%s) - start_s)) s)"
+		done
+	fi
 fi
 
 echo "systemd-tests: $fails failed"
