@@ -125,6 +125,8 @@ cp "$helper" "$p/usr/local/libexec/berth-systemd"
 cp "$script" "$p/opt/berth-test/script.sh"
 # BERTH_VM_ONLY="podman ctr": the script may run only those parts
 echo "${BERTH_VM_ONLY:-}" >"$p/opt/berth-test/only"
+# BERTH_VM_COMPARE="driver ctr": repeat only those parts with runc (default all)
+echo "${BERTH_VM_COMPARE:-all}" >"$p/opt/berth-test/compare"
 cp -a "$repo/spec-examples" "$p/opt/berth-test/spec-examples"
 cp -a "$repo/tests/clients" "$p/opt/berth-test/clients"
 echo $((timeout_s - (timeout_s / 10 > 30 ? timeout_s / 10 : 30) - 40)) >"$p/opt/berth-test/timeout"

@@ -18,6 +18,15 @@ skip() { echo "SKIP $*"; }
 # Parts to run (driver podman ctr systemd rootless); all unless BERTH_VM_ONLY said.
 ONLY=$(cat "$T/only" 2>/dev/null || true)
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
+# The runtimes a part runs with: berth, and runc unless BERTH_VM_COMPARE
+# (all by default) leaves the part out (CI keeps the slowest to berth).
+COMPARE=$(cat "$T/compare" 2>/dev/null || echo all)
+runtimes() {
+	echo "$BERTH"
+	if [ -n "$RUNC" ] && { [ "$COMPARE" = all ] || [[ " $COMPARE " == *" $1 "* ]]; }; then
+		echo "$RUNC"
+	fi
+}
 
 # The system must be up enough for D-Bus calls to systemd.
 for _ in $(seq 60); do
@@ -152,13 +161,8 @@ killed_create() { # RT NAME
 }
 
 start_s=$(date +%s)
-want driver && for rt in berth runc; do
-	bin=$BERTH
-	[ "$rt" = runc ] && bin=$RUNC
-	[ -n "$bin" ] || {
-		skip "$rt: not installed"
-		continue
-	}
+want driver && for bin in $(runtimes driver); do
+	rt=$(basename "$bin")
 	driver_scenario "$bin" "$rt"
 	bad_paths "$bin" "$rt"
 	killed_create "$bin" "$rt"
@@ -254,7 +258,7 @@ if ! want podman && ! want ctr; then
 elif ! podman_image; then
 	fail "podman: cannot import the busybox image"
 else
-	want podman && for rt in $BERTH $RUNC; do
+	want podman && for rt in $(runtimes podman); do
 		n=$(basename "$rt")
 		podman_scenario "$rt" "$n"
 		echo "(podman $n done at +$(($(date +%s) - start_s)) s)"
@@ -264,7 +268,7 @@ else
 	elif ! ctr_image; then
 		fail "ctr: cannot import the busybox image: $(ctr -n berth-sd images ls 2>&1 | tail -n 2)"
 	else
-		for rt in $BERTH $RUNC; do
+		for rt in $(runtimes ctr); do
 			n=$(basename "$rt")
 			ctr_scenario "$rt" "$n"
 			echo "(ctr $n done at +$(($(date +%s) - start_s)) s)"
@@ -328,7 +332,7 @@ systemd_container() { # RT NAME
 }
 
 if want systemd; then
-	for rt in $BERTH $RUNC; do
+	for rt in $(runtimes systemd); do
 		systemd_container "$rt" "$(basename "$rt")"
 		echo "(systemd container $(basename "$rt") done at +$(($(date +%s) - start_s)) s)"
 	done
@@ -390,7 +394,7 @@ if want rootless; then
 	if ! rootless_setup; then
 		fail "rootless: no user session for tester"
 	else
-		for rt in $BERTH $RUNC; do
+		for rt in $(runtimes rootless); do
 			rootless_scenario "$rt" "$(basename "$rt")"
 			echo "(rootless podman $(basename "$rt") done at +$(($(date +%s) - start_s)) s)"
 		done
