@@ -11,7 +11,8 @@
 # (tests/lib/check-format.sh), build (build/, -Dwerror=true), unit (meson
 # test), asan (build-asan/ with ASan+UBSan: unit tests, CLI early exits), fuzz
 # (tests/fuzz/run.sh for FUZZ_SECONDS, default 60), crash (build-crash/ with
-# test-only crash points, tests/crash/crash-points.bats), one stage per
+# test-only crash points, tests/crash/crash-points.bats and
+# tests/vm/crash-tests.sh), one stage per
 # tests/integration/*.bats and tests/security/*.bats file (bats, with
 # BERTH=build/cmd/berth), clients (tests/clients/run.sh, when present), vm
 # (tests/vm/run.sh: a pure cgroup v2 kernel under qemu), and host: a snapshot
@@ -133,10 +134,16 @@ stage_asan() {
 # A second build with test-only crash points (-Dcrash_points=true; the
 # release build in build/ has none), killed after each step of create,
 # start, exec, run and delete by tests/crash/crash-points.bats.
+# The same on a pure cgroup v2 host: tests/vm/crash-tests.sh in the VM
+# (~1.5 min under tcg).
 stage_crash() {
+	local rc=0
 	meson_setup "$repo/build-crash" -Dwerror=true -Dcrash_points=true
 	ninja -C "$repo/build-crash" cmd/berth
-	BERTH_CRASH=$repo/build-crash/cmd/berth stage_bats "$repo/tests/crash/crash-points.bats"
+	BERTH_CRASH=$repo/build-crash/cmd/berth stage_bats "$repo/tests/crash/crash-points.bats" || rc=$?
+	"$repo/tests/vm/run.sh" --berth "$repo/build-crash/cmd/berth" --timeout 420 \
+		"$repo/tests/vm/crash-tests.sh" || rc=$?
+	return "$rc"
 }
 
 # libFuzzer prints a line per new input (thousands a minute): the log keeps
@@ -157,7 +164,7 @@ stage_bats() {
 		tap=$BERTH_RUN_DIR/$STAGE.tap
 	else
 		tap=$(mktemp "${TMPDIR:-/tmp}/run-all-tap.XXXXXX")
-		trap 'rm -f "$tap"' EXIT
+		trap "rm -f '$tap'" EXIT # expanded now: tap is local
 	fi
 	bats --tap --timing --print-output-on-failure "$file" | tee "$tap" || rc=$?
 	if [ "$rc" -eq 0 ] && ! grep -Eq '^(not )?ok [0-9]+' "$tap"; then
@@ -254,7 +261,7 @@ plan() {
 	echo "build|900|no|meson setup build -Dwerror=true && ninja -C build"
 	echo "unit|900|yes|meson test -C build (check unit tests)"
 	echo "asan|1200|no|unit tests and the CLI's early exits built with -Db_sanitize=address,undefined in build-asan"
-	echo "crash|900|yes|SIGKILL after each step of create/start/exec/delete, then delete -f: nothing left (build-crash, tests/crash/)"
+	echo "crash|1200|yes|SIGKILL after each step of create/start/exec/delete, then delete -f: nothing left (build-crash, tests/crash/, tests/vm/crash-tests.sh)"
 	echo "fuzz|$((FUZZ_SECONDS + 600))|no|config parser fuzzer for ${FUZZ_SECONDS}s (tests/fuzz/run.sh)"
 	for f in "$repo"/tests/integration/*.bats "$repo"/tests/security/*.bats; do
 		[ -f "$f" ] || continue
