@@ -166,9 +166,8 @@ static int mount_criu_root(struct restore_ctx *x, struct berth_error *err)
 	if (mount(x->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
 		return berr_sys(err, errno, "bind mount %s on %s", x->rootfs, x->criu_root);
 	x->mounted = true;
-	/* Keep the host's mount events out of the restored tree and back. */
-	if (mount(NULL, x->criu_root, NULL, MS_PRIVATE | MS_REC, NULL) < 0)
-		return berr_sys(err, errno, "make %s private", x->criu_root);
+	/* Not made private: CRIU copies the root's sharing (peer group or
+	 * master) from this mount to the restored root, as the dump saw it. */
 	return 0;
 }
 

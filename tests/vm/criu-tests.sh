@@ -81,6 +81,8 @@ pid_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([
 status_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
 is_gone() { ! "$RT" --root "$ROOT" state "$1" >/dev/null 2>&1 && [ ! -e "$ROOT/$1" ]; }
 rt() { "$RT" --root "$ROOT" "$@"; }
+# centiseconds since boot, for the TIME lines (busybox date has no %N)
+now_cs() { sed 's/ .*//; s/\.//' /proc/uptime; }
 is_running() { [ "$(status_of "$1")" = running ]; }
 show_log() { # the end of CRIU's log when a step failed
 	[ -f "$1" ] && grep -E 'Error|Warn' "$1" | tail -n 5
@@ -93,20 +95,24 @@ scenario_counter() { # with and without --leave-running, new ID
 	bundle "$B" "$CG" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
 	rt run -d --bundle "$B" c1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME counter run"
 	wait_for 100 count_gt "$B" 9
+	t0=$(now_cs)
 	rt checkpoint --image-path "$W/$RT_NAME-img1" c1 2>"$W/err" || {
 		fail "$RT_NAME checkpoint" "$(cat "$W/err")"
 		show_log "$W/$RT_NAME-img1/dump.log"
 	}
+	t_ck=$(($(now_cs) - t0))
 	v1=$(count "$B") t1=$(token "$B")
 	check "$RT_NAME checkpoint without --leave-running: the container is gone" is_gone c1
 	check "$RT_NAME checkpoint: its cgroup is gone" test ! -d "/sys/fs/cgroup$CG"
 	check "$RT_NAME checkpoint: descriptors.json written" test -s "$W/$RT_NAME-img1/descriptors.json"
 	usleep 500000
 	check "$RT_NAME checkpoint: the counter stopped at $v1" test "$(count "$B")" = "$v1"
+	t0=$(now_cs)
 	rt restore -d --image-path "$W/$RT_NAME-img1" --bundle "$B" c1 </dev/null >/dev/null 2>"$W/err" || {
 		fail "$RT_NAME restore" "$(cat "$W/err")"
 		show_log "$W/$RT_NAME-img1/restore.log"
 	}
+	echo "TIME $RT_NAME checkpoint ${t_ck}0 ms, restore -d $(($(now_cs) - t0))0 ms (tcg VM)"
 	check "$RT_NAME restore: running" test "$(status_of c1)" = running
 	sleep 1
 	v2=$(count "$B")

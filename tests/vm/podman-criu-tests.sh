@@ -82,6 +82,50 @@ for rt in "$BERTH" runc; do
 	check "$n --import: the same process went on (tick $t3 -> $t4)" test "${t4:-0}" -gt "${t3:-0}"
 	podman rm -f "$c" "$c-2" >/dev/null 2>&1
 done
+# containerd (ctr, the runc shim with --runc-binary): a container's task
+# checkpointed into an image, the container removed, restored --live from
+# the image; a counter in a bind-mounted directory shows it went on.
+ctr_scenario() {
+	local rt=$1 n id out t1 t2
+	n=$(basename "$rt")
+	id=ctrck-$n
+	mkdir -p "$W/ctr-$n"
+	timeout 120 ctr run -d --runc-binary "$rt" \
+		--mount "type=bind,src=$W/ctr-$n,dst=/out,options=rbind:rw" \
+		localhost/bbox:criu "$id" sh -c 'i=0; while :; do echo "tick $i" >/out/count; i=$((i+1)); sleep 0.2; done' ||
+		{ fail "$n ctr run"; return; }
+	sleep 2
+	if ! out=$(timeout 120 ctr containers checkpoint --task "$id" "localhost/ck-$n:1" 2>&1); then
+		fail "$n ctr containers checkpoint --task" "$out"
+		return
+	fi
+	timeout 120 ctr tasks kill -s SIGKILL "$id" >/dev/null 2>&1
+	sleep 1
+	timeout 120 ctr tasks rm -f "$id" >/dev/null 2>&1
+	timeout 120 ctr containers rm "$id" >/dev/null 2>&1
+	t1=$(tr -dc '0-9' <"$W/ctr-$n/count")
+	if ! out=$(timeout 120 ctr containers restore --live "$id" "localhost/ck-$n:1" 2>&1); then
+		fail "$n ctr containers restore --live" "$out"
+	fi
+	sleep 2
+	t2=$(tr -dc '0-9' <"$W/ctr-$n/count")
+	check "$n ctr: restored task running" sh -c "ctr tasks ls | grep -q '^$id .*RUNNING'"
+	check "$n ctr: the counter went on from the checkpoint ($t1 -> $t2)" test "${t2:-0}" -gt "${t1:-0}"
+	timeout 120 ctr tasks kill -s SIGKILL "$id" >/dev/null 2>&1
+	sleep 1
+	timeout 120 ctr tasks rm -f "$id" >/dev/null 2>&1
+	timeout 120 ctr containers rm "$id" >/dev/null 2>&1
+	timeout 120 ctr images rm "localhost/ck-$n:1" >/dev/null 2>&1
+}
+if command -v ctr >/dev/null && ctr version >/dev/null 2>&1 &&
+	podman save --format oci-archive -o "$W/bbox-oci.tar" localhost/bbox:criu >/dev/null 2>&1 &&
+	timeout 120 ctr images import --base-name localhost/bbox "$W/bbox-oci.tar" >/dev/null 2>&1; then
+	echo "--- containerd"
+	for rt in "$BERTH" /usr/sbin/runc; do ctr_scenario "$rt"; done
+	timeout 120 ctr images rm localhost/bbox:criu >/dev/null 2>&1
+else
+	echo "SKIP containerd: no running containerd in the VM, or the image import failed"
+fi
 podman rmi -f localhost/bbox:criu >/dev/null 2>&1
 rm -rf "$W"
 [ "$fails" -eq 0 ] || {
