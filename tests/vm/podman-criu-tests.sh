@@ -5,7 +5,8 @@
 # its image and initramfs). For each runtime: a counter checkpointed and
 # restored in place, then exported (--export), removed, and imported
 # (--import) as a new container, each time going on from where it was
-# (its log proves it: the same process, no second "tick 0").
+# (its log proves it: the same process, no second "tick 0"); then
+# containerd's ctr: a task checkpointed into an image and restored --live.
 #
 # Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
 # Must never: leave a container behind (it removes what it made).
