@@ -207,11 +207,11 @@ stage_vm() {
 
 # systemd as PID 1 (Debian 12 image from tests/vm/mkimage.sh, cached in
 # /var/cache/berth-vm; ~70 s to build once): the systemd cgroup driver,
-# podman (rootful, rootless) and containerd with their systemd defaults, a
-# systemd container. runc repeats the quicker parts; podman's (slow under
+# podman (rootful, rootless) and containerd (ctr, CRI) with their systemd
+# defaults, a systemd container. runc repeats the quicker parts; podman's (slow under
 # tcg) are compared by a manual run: BERTH_VM_COMPARE=all (the default).
 stage_vm-systemd() {
-	BERTH_VM_COMPARE=${BERTH_VM_COMPARE:-driver ctr systemd} \
+	BERTH_VM_COMPARE=${BERTH_VM_COMPARE:-driver ctr cri systemd} \
 		"$repo/tests/vm/systemd-run.sh" --berth "$BERTH" --timeout 900
 }
 

@@ -129,6 +129,7 @@ echo "${BERTH_VM_ONLY:-}" >"$p/opt/berth-test/only"
 echo "${BERTH_VM_COMPARE:-all}" >"$p/opt/berth-test/compare"
 cp -a "$repo/spec-examples" "$p/opt/berth-test/spec-examples"
 cp -a "$repo/tests/clients" "$p/opt/berth-test/clients"
+cp "$here/cri-systemd.py" "$p/opt/berth-test/cri-systemd.py"
 echo $((timeout_s - (timeout_s / 10 > 30 ? timeout_s / 10 : 30) - 40)) >"$p/opt/berth-test/timeout"
 cat >"$p/opt/berth-test/run" <<'EOS'
 #!/bin/sh

@@ -15,7 +15,7 @@ fail() {
 	fails=$((fails + 1))
 }
 skip() { echo "SKIP $*"; }
-# Parts to run (driver podman ctr systemd rootless); all unless BERTH_VM_ONLY said.
+# Parts to run (driver podman ctr cri systemd rootless); all unless BERTH_VM_ONLY said.
 ONLY=$(cat "$T/only" 2>/dev/null || true)
 want() { [ -z "$ONLY" ] || [[ " $ONLY " == *" $1 "* ]]; }
 # The runtimes a part runs with: berth, and runc unless BERTH_VM_COMPARE
@@ -273,6 +273,74 @@ else
 			ctr_scenario "$rt" "$n"
 			echo "(ctr $n done at +$(($(date +%s) - start_s)) s)"
 		done
+	fi
+fi
+
+# ---- containerd's CRI plugin with SystemdCgroup = true (cri-systemd.py) ----
+
+cri_scenarios() {
+	local d=/var/tmp/cri rt h rc
+	mkdir -p "$d"
+	{
+		echo 'version = 2'
+		echo "root = \"$d/root\""
+		echo "state = \"$d/state\""
+		echo "[grpc]"
+		echo "  address = \"$d/containerd.sock\""
+		echo "[ttrpc]"
+		echo "  address = \"$d/containerd.sock.ttrpc\""
+		echo '[plugins."io.containerd.grpc.v1.cri"]'
+		echo '  sandbox_image = "localhost/pause:sd"'
+		echo '  [plugins."io.containerd.grpc.v1.cri".containerd]'
+		echo '    snapshotter = "native"'
+		for rt in $(runtimes cri); do
+			h=$(basename "$rt")
+			echo "    [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$h]"
+			echo '      runtime_type = "io.containerd.runc.v2"'
+			echo "      [plugins.\"io.containerd.grpc.v1.cri\".containerd.runtimes.$h.options]"
+			echo "        BinaryName = \"$rt\""
+			echo '        SystemdCgroup = true'
+		done
+	} >"$d/config.toml"
+	containerd --config "$d/config.toml" >"$d/containerd.log" 2>&1 &
+	local cpid=$!
+	for _ in $(seq 100); do
+		ctr --address "$d/containerd.sock" version >/dev/null 2>&1 && break
+		sleep 0.2
+	done
+	# the sandbox's pause process: busybox sleeping
+	if ! podman image exists localhost/pause:sd; then
+		tar -C /var/tmp/rootfs -c . | podman import --change 'CMD ["/bin/sleep", "2147483647"]' - localhost/pause:sd >/dev/null &&
+			podman save --format oci-archive -o /var/tmp/pause-oci.tar localhost/pause:sd >/dev/null 2>&1
+	fi
+	if ! ctr --address "$d/containerd.sock" -n k8s.io images import --snapshotter native \
+		--base-name localhost/bbox /var/tmp/bbox-oci.tar >/dev/null 2>&1 ||
+		! ctr --address "$d/containerd.sock" -n k8s.io images import --snapshotter native \
+			--base-name localhost/pause /var/tmp/pause-oci.tar >/dev/null 2>&1; then
+		fail "cri: containerd with SystemdCgroup did not come up: $(tail -n 3 "$d/containerd.log")"
+	else
+		for rt in $(runtimes cri); do
+			h=$(basename "$rt")
+			rc=0
+			out=$(python3 "$T/cri-systemd.py" --address "$d/containerd.sock" --tmp "$d" \
+				--handler "$h" --image localhost/bbox:sd 2>&1) || rc=$?
+			if [ "$rc" = 0 ]; then
+				pass "$h: cri (SystemdCgroup): $(echo "$out" | grep -c '^ok:') checks"
+			else
+				fail "$h: cri (SystemdCgroup): $(echo "$out" | grep -E 'FAIL-REASON|Error' | head -n 3)"
+			fi
+			echo "(cri $h done at +$(($(date +%s) - start_s)) s)"
+		done
+	fi
+	kill "$cpid" 2>/dev/null
+	wait "$cpid" 2>/dev/null
+}
+
+if want cri; then
+	if podman_image && ctr_image; then
+		cri_scenarios
+	else
+		fail "cri: no busybox image"
 	fi
 fi
 
