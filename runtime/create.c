@@ -15,11 +15,11 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "container.h"
 #include "crash_point.h"
+#include "create_common.h"
 #include "hooks.h"
 #include "host_rootfs.h"
 #include "intent.h"
@@ -68,53 +68,6 @@ struct create_ctx {
 	int listen_fds; /* LISTEN_FDS passed on, before the --preserve-fds ones */
 };
 
-static int load_bundle(struct create_ctx *x, struct berth_error *err)
-{
-	const char *bundle = x->o->bundle ? x->o->bundle : ".";
-	char path[PATH_MAX + 16];
-	struct stat st;
-
-	if (!realpath(bundle, x->bundle))
-		return berr_sys(err, errno, "bundle %s", bundle);
-	snprintf(path, sizeof(path), "%s/config.json", x->bundle);
-	x->spec = berth_spec_load(path, err);
-	if (!x->spec)
-		return -1;
-	if (!x->spec->has_process)
-		return berr_set(err, "process: the container needs a process to create");
-	if (!x->spec->root.path)
-		return berr_set(err, "root.path: missing");
-	if (x->spec->root.path[0] == '/')
-		snprintf(path, sizeof(path), "%s", x->spec->root.path);
-	else
-		snprintf(path, sizeof(path), "%s/%s", x->bundle, x->spec->root.path);
-	if (!realpath(path, x->rootfs) || stat(x->rootfs, &st) < 0)
-		return berr_sys(err, errno, "rootfs (%s) does not exist", path);
-	if (!S_ISDIR(st.st_mode))
-		return berr_set(err, "rootfs (%s) is not a directory", path);
-	return 0;
-}
-
-static int check_terminal(struct create_ctx *x, struct berth_error *err)
-{
-	bool tty = x->spec->process.terminal;
-
-	if (tty && !x->o->console_socket && !x->o->foreground)
-		return berr_set(err, "cannot allocate tty if berth will detach without setting "
-				     "console socket");
-	if (tty && !x->o->console_socket)
-		console_size_from_caller(&x->spec->process);
-	if (!tty && x->o->console_socket)
-		return berr_set(err, "cannot use console socket if berth will not detach or "
-				     "allocate tty");
-	if (x->o->console_socket) {
-		x->console_sock = console_socket_connect(x->o->console_socket, err);
-		if (x->console_sock < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static int check_preserved_fds(const struct create_opts *o, struct berth_error *err)
 {
 	for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
@@ -150,53 +103,16 @@ static int take_listen_fds(struct create_ctx *x, struct berth_error *err)
 	return 0;
 }
 
-/* The caller's name from /etc/passwd, for `list`'s OWNER column. Read
- * directly: a static binary has no NSS, and "" is a fine answer. */
-static char *user_name_of(uid_t uid)
-{
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
-
-	while (f && getline(&line, &cap, f) > 0) {
-		char *name = strtok(line, ":");
-		char *pw = strtok(NULL, ":");
-		char *id = strtok(NULL, ":");
-		if (name && pw && id && strtoul(id, NULL, 10) == uid)
-			return strdup(name);
-	}
-	return strdup("");
-}
-
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static int make_state_dir(struct create_ctx *x, struct berth_error *err)
 {
-	char created[64];
-
 	x->c.dir_fd = state_dir_create(x->ro->root, x->o->id, err);
 	if (x->c.dir_fd < 0)
 		return -1;
 	x->dir_made = true;
 	x->c.lock_fd = x->c.dir_fd;
-	x->c.root = strdup(x->ro->root);
-	x->c.id = strdup(x->o->id);
-	x->c.bundle = strdup(x->bundle);
-	x->c.rootfs = strdup(x->rootfs);
-	now_rfc3339(created, sizeof(created));
-	x->c.created = strdup(created);
-	x->c.owner = user_name_of(geteuid());
-	x->c.annotations = x->spec->annotations;
-	x->c.n_annotations = x->spec->n_annotations;
+	if (container_fill_new(&x->c, x->ro->root, x->o->id, x->bundle, x->rootfs, x->spec, err) <
+	    0)
+		return -1;
 	crash_point("create.state-dir");
 	x->start_fd = state_dir_make_fifo(x->c.dir_fd, err);
 	return x->start_fd < 0 ? -1 : 0;
@@ -235,10 +151,7 @@ static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 	}
 	crash_point("create.cgroup-made");
 	/* A rootless caller may have fallen back to no cgroup: remember that. */
-	bool off = cgroup_manager_is_disabled(x->c.cgroup);
-	x->c.cgroup_driver = strdup(off ? "disabled" : cgroup_manager_driver_name(x->c.cgroup));
-	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
-	return 0;
+	return container_note_cgroup(&x->c, err);
 }
 
 static int prepare_security(struct create_ctx *x, struct berth_error *err)
@@ -263,16 +176,7 @@ static int prepare_security(struct create_ctx *x, struct berth_error *err)
 /* The state document handed to hooks, as it is at this moment. */
 static char *hook_state(struct create_ctx *x, const char *status)
 {
-	json_t *o = container_state_object(&x->c);
-	char *s;
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "status", json_string(status));
-	json_object_set_new(o, "pid", json_integer(x->pid));
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
+	return container_hook_state(&x->c, status, x->pid);
 }
 
 static int run_parent_hooks(struct create_ctx *x, struct berth_error *err)
@@ -510,21 +414,7 @@ static void create_cleanup(struct create_ctx *x, bool failed)
 		close(x->procfd);
 	if (x->seccomp)
 		seccomp_filter_free(x->seccomp);
-	/* x->c borrows the spec's annotations: detach them before freeing c's fields */
-	x->c.annotations = NULL;
-	x->c.n_annotations = 0;
-	if (x->c.cgroup)
-		cgroup_manager_free(x->c.cgroup);
-	if (x->c.dir_fd >= 0)
-		close(x->c.dir_fd);
-	free(x->c.root);
-	free(x->c.id);
-	free(x->c.bundle);
-	free(x->c.rootfs);
-	free(x->c.created);
-	free(x->c.owner);
-	free(x->c.cgroup_driver);
-	free(x->c.cgroup_path);
+	container_release_new(&x->c);
 }
 
 int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
@@ -544,17 +434,10 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	x.c.lock_fd = -1;
 	if (container_id_validate(o->id, err) < 0 || check_preserved_fds(o, err) < 0)
 		return -1;
-	if (o->pid_file && o->pid_file[0] != '/') {
-		char cwd[PATH_MAX];
-		if (!getcwd(cwd, sizeof(cwd)))
-			return berr_sys(err, errno, "getcwd");
-		int w = snprintf(x.pid_file, sizeof(x.pid_file), "%s/%s", cwd, o->pid_file);
-		if (w < 0 || (size_t)w >= sizeof(x.pid_file))
-			return berr_set(err, "--pid-file: path too long");
-	} else if (o->pid_file) {
-		snprintf(x.pid_file, sizeof(x.pid_file), "%s", o->pid_file);
-	}
-	if (load_bundle(&x, err) < 0 || take_listen_fds(&x, err) < 0)
+	if (pidfile_absolute(o->pid_file, x.pid_file, err) < 0)
+		return -1;
+	if (bundle_load(o->bundle, true, x.bundle, x.rootfs, &x.spec, err) < 0 ||
+	    take_listen_fds(&x, err) < 0)
 		goto out;
 	enum exeseal_mode seal = exeseal_needed(x.spec, NULL, 0);
 	if (ro->argv && !exeseal_is_sealed(seal)) {
@@ -571,8 +454,10 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 		}
 	}
 	/* The state dir first: the seccomp cache lives under its root. */
-	if (check_terminal(&x, err) < 0 || make_state_dir(&x, err) < 0 ||
-	    prepare_security(&x, err) < 0 || make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
+	if (console_socket_setup(&x.spec->process, o->console_socket, o->foreground,
+				 &x.console_sock, err) < 0 ||
+	    make_state_dir(&x, err) < 0 || prepare_security(&x, err) < 0 ||
+	    make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
 		goto out;
 	x.c.pid = x.pid;
 	x.c.has_poststart = x.spec->hooks.poststart.n > 0;

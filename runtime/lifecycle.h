@@ -3,6 +3,7 @@
 #ifndef BERTH_LIFECYCLE_H
 #define BERTH_LIFECYCLE_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -68,6 +69,9 @@ struct pidfile {
 	int dir_fd;
 	char name[256];
 };
+/* The path as given, made absolute against the cwd ("" when path is NULL):
+ * it is written after create has changed directory. */
+int pidfile_absolute(const char *path, char out[PATH_MAX], struct berth_error *err);
 int pidfile_prepare(const char *path, struct pidfile *pf, struct berth_error *err);
 int pidfile_commit(struct pidfile *pf, pid_t pid, struct berth_error *err);
 void pidfile_close(struct pidfile *pf);

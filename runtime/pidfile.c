@@ -12,6 +12,25 @@
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
 
+int pidfile_absolute(const char *path, char out[PATH_MAX], struct berth_error *err)
+{
+	char cwd[PATH_MAX];
+
+	out[0] = '\0';
+	if (!path)
+		return 0;
+	if (path[0] == '/') {
+		snprintf(out, PATH_MAX, "%s", path);
+		return 0;
+	}
+	if (!getcwd(cwd, sizeof(cwd)))
+		return berr_sys(err, errno, "getcwd");
+	int w = snprintf(out, PATH_MAX, "%s/%s", cwd, path);
+	if (w < 0 || w >= PATH_MAX)
+		return berr_set(err, "--pid-file: path too long");
+	return 0;
+}
+
 int pidfile_prepare(const char *path, struct pidfile *pf, struct berth_error *err)
 {
 	const char *slash;

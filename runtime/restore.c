@@ -18,11 +18,11 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
 #include "container.h"
+#include "create_common.h"
 #include "criu_images.h"
 #include "hooks.h"
 #include "intent.h"
@@ -50,77 +50,17 @@ struct restore_ctx {
 	pid_t pid;
 };
 
-static int load_bundle(struct restore_ctx *x, struct berth_error *err)
-{
-	const char *bundle = x->o->c.bundle ? x->o->c.bundle : ".";
-	char path[PATH_MAX + 16];
-	struct stat st;
-
-	if (!realpath(bundle, x->bundle))
-		return berr_sys(err, errno, "bundle %s", bundle);
-	snprintf(path, sizeof(path), "%s/config.json", x->bundle);
-	x->spec = berth_spec_load(path, err);
-	if (!x->spec)
-		return -1;
-	if (!x->spec->root.path)
-		return berr_set(err, "root.path: missing");
-	if (x->spec->root.path[0] == '/')
-		snprintf(path, sizeof(path), "%s", x->spec->root.path);
-	else
-		snprintf(path, sizeof(path), "%s/%s", x->bundle, x->spec->root.path);
-	if (!realpath(path, x->rootfs) || stat(x->rootfs, &st) < 0)
-		return berr_sys(err, errno, "rootfs (%s) does not exist", path);
-	if (!S_ISDIR(st.st_mode))
-		return berr_set(err, "rootfs (%s) is not a directory", path);
-	bool tty = x->spec->process.terminal;
-	if (tty && !x->o->c.console_socket)
-		return berr_set(err, "cannot allocate tty if runc will detach without setting "
-				     "console socket");
-	if (!tty && x->o->c.console_socket)
-		return berr_set(err, "cannot use console socket if runc will not detach or "
-				     "allocate tty");
-	if (x->o->c.console_socket) {
-		x->console_sock = console_socket_connect(x->o->c.console_socket, err);
-		if (x->console_sock < 0)
-			return -1;
-	}
-	return 0;
-}
-
-static void now_rfc3339(char *buf, size_t len)
-{
-	struct timespec ts;
-	struct tm tm;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	gmtime_r(&ts.tv_sec, &tm);
-	size_t n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(buf + n, len - n, ".%09ldZ", ts.tv_nsec);
-}
-
 static int make_state_dir(struct restore_ctx *x, struct berth_error *err)
 {
-	char created[64];
-
 	x->c.dir_fd = state_dir_create(x->ro->root, x->o->c.id, err);
 	if (x->c.dir_fd < 0)
 		return -1;
 	x->dir_made = true;
 	x->c.lock_fd = x->c.dir_fd;
-	now_rfc3339(created, sizeof(created));
-	x->c.root = strdup(x->ro->root);
-	x->c.id = strdup(x->o->c.id);
-	x->c.bundle = strdup(x->bundle);
-	x->c.rootfs = strdup(x->rootfs);
-	x->c.created = strdup(created);
-	x->c.owner = strdup(geteuid() == 0 ? "root" : "");
-	x->c.annotations = x->spec->annotations;
-	x->c.n_annotations = x->spec->n_annotations;
 	x->c.has_poststart = x->spec->hooks.poststart.n > 0;
 	x->c.has_poststop = x->spec->hooks.poststop.n > 0;
-	if (!x->c.root || !x->c.id || !x->c.bundle || !x->c.rootfs || !x->c.created || !x->c.owner)
-		return berr_sys(err, ENOMEM, "restore");
-	return 0;
+	return container_fill_new(&x->c, x->ro->root, x->o->c.id, x->bundle, x->rootfs, x->spec,
+				  err);
 }
 
 static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
@@ -147,12 +87,7 @@ static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
 		x->c.cgroup = NULL;
 		return -1;
 	}
-	bool off = cgroup_manager_is_disabled(x->c.cgroup);
-	x->c.cgroup_driver = strdup(off ? "disabled" : cgroup_manager_driver_name(x->c.cgroup));
-	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
-	if (!x->c.cgroup_driver || !x->c.cgroup_path)
-		return berr_sys(err, ENOMEM, "restore");
-	return 0;
+	return container_note_cgroup(&x->c, err);
 }
 
 /* CRIU builds the restored mount tree on a mount of its own: a recursive
@@ -180,26 +115,12 @@ static void unmount_criu_root(struct restore_ctx *x)
 		unlinkat(x->c.dir_fd, STATE_CRIU_ROOT, AT_REMOVEDIR);
 }
 
-static char *hook_state(struct restore_ctx *x, pid_t pid)
-{
-	json_t *o = container_state_object(&x->c);
-	char *s;
-
-	if (!o)
-		return NULL;
-	json_object_set_new(o, "status", json_string("creating"));
-	json_object_set_new(o, "pid", json_integer(pid));
-	s = json_dumps(o, JSON_COMPACT);
-	json_decref(o);
-	return s;
-}
-
 static int on_notify(void *ctx, const char *script, pid_t pid, int fd, struct berth_error *err)
 {
 	struct restore_ctx *x = ctx;
 
 	if (strcmp(script, "setup-namespaces") == 0) {
-		_cleanup_free_ char *state = hook_state(x, pid);
+		_cleanup_free_ char *state = container_hook_state(&x->c, "creating", pid);
 		const struct berth_hooks *h = &x->spec->hooks;
 		if (!state)
 			return berr_set(err, "encode the state for hooks");
@@ -335,20 +256,7 @@ static void restore_cleanup(struct restore_ctx *x, bool failed)
 	criu_dirs_close(&x->d);
 	for (int i = 0; i < 3; i++)
 		free(x->descriptors[i]);
-	x->c.annotations = NULL; /* borrowed from the spec */
-	x->c.n_annotations = 0;
-	if (x->c.cgroup)
-		cgroup_manager_free(x->c.cgroup);
-	if (x->c.dir_fd >= 0)
-		close(x->c.dir_fd);
-	free(x->c.root);
-	free(x->c.id);
-	free(x->c.bundle);
-	free(x->c.rootfs);
-	free(x->c.created);
-	free(x->c.owner);
-	free(x->c.cgroup_driver);
-	free(x->c.cgroup_path);
+	container_release_new(&x->c);
 	berth_spec_free(x->spec);
 }
 
@@ -359,16 +267,8 @@ static int restore_container(struct restore_ctx *x, struct berth_error *err)
 
 	if (container_id_validate(x->o->c.id, err) < 0)
 		return -1;
-	if (x->o->c.pid_file && x->o->c.pid_file[0] != '/') {
-		char cwd[PATH_MAX];
-		if (!getcwd(cwd, sizeof(cwd)))
-			return berr_sys(err, errno, "getcwd");
-		int w = snprintf(x->pid_file, sizeof(x->pid_file), "%s/%s", cwd, x->o->c.pid_file);
-		if (w < 0 || (size_t)w >= sizeof(x->pid_file))
-			return berr_set(err, "--pid-file: path too long");
-	} else if (x->o->c.pid_file) {
-		snprintf(x->pid_file, sizeof(x->pid_file), "%s", x->o->c.pid_file);
-	}
+	if (pidfile_absolute(x->o->c.pid_file, x->pid_file, err) < 0)
+		return -1;
 	/* An existing ID fails before anything is read, as with runc. */
 	char dir[PATH_MAX * 2];
 	snprintf(dir, sizeof(dir), "%s/%s", x->ro->root, x->o->c.id);
@@ -378,7 +278,10 @@ static int restore_container(struct restore_ctx *x, struct berth_error *err)
 	    criu_descriptors_read(image_path, x->descriptors, err) < 0 ||
 	    criu_dirs_open(&x->o->f, false, &x->d, err) < 0)
 		return -1;
-	if (load_bundle(x, err) < 0 || make_state_dir(x, err) < 0 || make_cgroup(x, err) < 0 ||
+	if (bundle_load(x->o->c.bundle, false, x->bundle, x->rootfs, &x->spec, err) < 0 ||
+	    console_socket_setup(&x->spec->process, x->o->c.console_socket, false, &x->console_sock,
+				 err) < 0 ||
+	    make_state_dir(x, err) < 0 || make_cgroup(x, err) < 0 ||
 	    criu_prepare_mountpoints(x->spec, x->bundle, x->rootfs, err) < 0 ||
 	    mount_criu_root(x, err) < 0 || run_criu(x, err) < 0)
 		return -1;
