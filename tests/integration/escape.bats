@@ -34,21 +34,25 @@ use_driver() {
 	"$BERTH" --root "$BERTH_TEST_DIR/probe" run -b /nonexistent probe 2>&1 | grep -q "not implemented"
 }
 
+# The ID names the container's cgroup: $$ keeps a run beside this one apart.
 run_ct() {
 	if use_driver; then
 		[ -x "$DRIVER" ] || skip "no berth run and no rootfs-driver at $DRIVER"
 		run "$DRIVER" "$BUNDLE"
 	else
-		run timeout 60 "$BERTH" --root "$BERTH_ROOT" run -b "$BUNDLE" "esc-$BATS_TEST_NUMBER"
+		run timeout 60 "$BERTH" --root "$BERTH_ROOT" run -b "$BUNDLE" "esc-$BATS_TEST_NUMBER-$$"
 	fi
 }
 
-# The host as the escapes would change it: its mounts (outside the test dir)
-# the target directory (in full), the names in /, /etc and /dev, and
-# /proc/sys/kernel/core_pattern. (Not mtimes of shared dirs: other
-# processes on the host change those.)
+# The host as the escapes would change it: its mounts (but those under /tmp
+# other than the target, and /run/netns: tests and engines running beside
+# this one mount there), the target directory (in full), the names in /,
+# /etc and /dev, and /proc/sys/kernel/core_pattern. (Not mtimes of shared
+# dirs: other processes on the host change those.)
 snapshot_host() {
-	awk -v t="$BERTH_TEST_DIR" 'index($5, t) != 1 { print $4, $5, $6, $9, $10 }' /proc/self/mountinfo | sort
+	awk -v t="$TARGET" -v d="$BERTH_TEST_DIR/" '$5 == t || index($5, t "/") == 1 ||
+		(index($5, d) != 1 && index($5, "/tmp/") != 1 && index($5, "/run/netns/") != 1) {
+		print $4, $5, $6, $9, $10 }' /proc/self/mountinfo | sort
 	ls -A1 / /etc /dev
 	ls -lAR --time-style=+%s "$TARGET"
 	cat "$TARGET/file" /proc/sys/kernel/core_pattern
