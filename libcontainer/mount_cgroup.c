@@ -194,6 +194,12 @@ static int mount_cgroup_v1(const struct mounts_ctx *ctx, const struct mountinfo 
 	unsigned long fsflags = o->flags & ~(MS_BIND | MS_REC | MS_REMOUNT);
 	for (size_t i = 0; i < n; i++) {
 		const char *ctrls = lines[i].ctrls;
+		/* Without a cgroup namespace the unified hierarchy stays out, as
+		 * with runc: a systemd inside would take a bind of the container's
+		 * cgroup2 directory for its own hierarchy, look for its host path
+		 * below it and fail to boot. */
+		if (!ctx->cgroupns && ctrls[0] == '\0')
+			continue;
 		const struct mountinfo_entry *hm = find_cgroup_mount(mi, ctrls);
 		if (!hm)
 			continue; /* a hierarchy the host does not mount */

@@ -14,11 +14,14 @@
 
 #include "cleanup.h"
 
-/* The v1 controllers berth knows how to use; named hierarchies
- * ("name=systemd") and unknown ones are left alone. */
+/* The v1 controllers berth knows how to use, and systemd's named
+ * hierarchy: a container joins its own cgroup there too, as with runc, so a
+ * systemd inside finds its cgroup below the container's and not at the
+ * host's root. Other named and unknown hierarchies are left alone. */
 static const char *const known_controllers[] = {
     "blkio",  "cpu",	 "cpuacct",  "cpuset",	   "devices", "freezer", "hugetlb",
     "memory", "net_cls", "net_prio", "perf_event", "pids",    "rdma",	 "misc",
+    "name=systemd",
 };
 
 bool cg_list_has(const char *list, const char *name)
