@@ -19,9 +19,8 @@
  * systemd inside finds its cgroup below the container's and not at the
  * host's root. Other named and unknown hierarchies are left alone. */
 static const char *const known_controllers[] = {
-    "blkio",  "cpu",	 "cpuacct",  "cpuset",	   "devices", "freezer", "hugetlb",
-    "memory", "net_cls", "net_prio", "perf_event", "pids",    "rdma",	 "misc",
-    "name=systemd",
+    "blkio",   "cpu",	   "cpuacct",	 "cpuset", "devices", "freezer", "hugetlb",	 "memory",
+    "net_cls", "net_prio", "perf_event", "pids",   "rdma",    "misc",	 "name=systemd",
 };
 
 bool cg_list_has(const char *list, const char *name)
