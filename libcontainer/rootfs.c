@@ -279,13 +279,16 @@ int rootfs_setup(const struct rootfs_config *cfg, struct berth_error *err)
 	/* An unbindable / could not be bound below: the rootfs gets it after
 	 * the pivot, until then it is a slave like the default. In the host's
 	 * own namespace / and the rootfs's parent stay as they are. */
-	if (!cfg->host_mountns &&
-	    mount(NULL, "/", NULL, (prop & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop, NULL) < 0)
+	unsigned long root_prop = (prop & MS_UNBINDABLE) ? MS_SLAVE | MS_REC : prop;
+	if (!cfg->host_mountns && mount(NULL, "/", NULL, root_prop, NULL) < 0)
 		return berr_sys(err, errno, "set / propagation");
-	/* Always, as runc: a non-recursive value leaves the mount holding the
+	/* As runc: a non-recursive or shared value leaves the mount holding the
 	 * rootfs shared with the host's, and every mount below would appear
-	 * there too. */
-	if (!cfg->host_mountns && make_parent_private(cfg->rootfs, err) < 0)
+	 * there too. After a recursive slave or private no mount is shared, so
+	 * the default skips this mountinfo scan (it grows with the host's
+	 * mounts, on every run). */
+	bool none_shared = (root_prop & MS_REC) && (root_prop & (MS_SLAVE | MS_PRIVATE));
+	if (!cfg->host_mountns && !none_shared && make_parent_private(cfg->rootfs, err) < 0)
 		return -1;
 	rootfd = bind_rootfs(cfg->rootfs, err);
 	if (rootfd < 0)
