@@ -85,11 +85,36 @@ c["mounts"].append({"destination": "/sys/fs/cgroup/systemd", "type": "bind",
                     "source": "/sys/fs/cgroup/systemd", "options": ["bind", "rprivate"]})'
 }
 
+# The superblock options of the host's cgroup2 mount. Without a cgroup
+# namespace, systemd in a privileged container mounts cgroup2 with
+# nsdelegate in the host's cgroup namespace, and that flag belongs to the
+# one cgroup2 superblock the whole host shares. Seen here under runc 1.1.5
+# (podman's layout), not under berth, which mounts no unified hierarchy
+# there. The test puts the host back as it found it, with a plain remount
+# that names no option, and says so.
+cg2_opts() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+		if ($(i + 1) == "cgroup2" && $4 == "/") { print $(i + 3); exit } }' /proc/self/mountinfo
+}
+cg2_put_back() {
+	local before=$1 mnt
+	[ "$(cg2_opts)" = "$before" ] && return 0
+	echo "the container changed the host's cgroup2 options: '$before' -> '$(cg2_opts)'; put back"
+	mnt=$(awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break
+		if ($(i + 1) == "cgroup2" && $4 == "/") { print $5; exit } }' /proc/self/mountinfo)
+	case $before in *nsdelegate*) return 0 ;; esac
+	python3 -c 'import ctypes, sys
+if ctypes.CDLL(None).mount(None, sys.argv[1].encode(), None, 32, b""):  # MS_REMOUNT
+    sys.exit("remount " + sys.argv[1] + " failed")' "$mnt"
+	[ "$(cg2_opts)" = "$before" ]
+}
+
 # boot_and_halt RUNTIME... : run the bundle under that runtime (its command
 # line), wait for systemctl is-system-running, check exec and the cgroup,
 # send SIGRTMIN+3 (37: runc 1.1 knows no RTMIN names) and wait for exit 0.
 boot_and_halt() {
-	local id=sdct-$$ state="" i rc start
+	local id=sdct-$$ state="" i rc start cg2_before
+	cg2_before=$(cg2_opts)
 	rm -f "$BERTH_TEST_DIR/rc"
 	start=$SECONDS
 	("$@" run --bundle "$BUNDLE" "$id" </dev/null >"$BERTH_TEST_DIR/out" 2>&1
@@ -123,6 +148,7 @@ boot_and_halt() {
 	done
 	rc=$(cat "$BERTH_TEST_DIR/rc" 2>/dev/null) || rc=none
 	echo "$1: halted, exit $rc"
+	cg2_put_back "$cg2_before"
 	[ "$rc" = 0 ]
 	# run (not -d) deleted the container: nothing left in any hierarchy
 	[ -z "$(ls -d /sys/fs/cgroup/*/"${CG#/}" 2>/dev/null)" ]

@@ -9,6 +9,8 @@
 #
 # A snapshot is one "section: entry" line per thing:
 #   mounts:   mount point and fs type of every mount (/proc/self/mountinfo)
+#   cgroupfs: every cgroup and cgroup2 mount with its mount and superblock
+#             options (nsdelegate, memory_recursiveprot: flags of the host)
 #   devices:  type, major:minor, owner and mode of /dev/null, zero, full,
 #             random, urandom, tty, ptmx
 #   cgroups:  the directories of every cgroup hierarchy down to depth 2, and
@@ -67,6 +69,18 @@ cgroup_mounts() {
 		if ($4 != "/" || (fstype != "cgroup" && fstype != "cgroup2")) next
 		if (seen[$5]++) next
 		print $5, (fstype == "cgroup2" ? "-" : opts)
+	}' /proc/self/mountinfo
+}
+
+# The host's cgroup mounts with their mount and superblock options: a
+# container that may mount cgroup2 in the host's cgroup namespace (systemd as
+# PID 1 does) changes flags such as nsdelegate for the whole host.
+snap_cgroupfs() {
+	awk '{
+		for (i = 7; i <= NF; i++) if ($i == "-") break
+		fstype = $(i + 1)
+		if ($4 != "/" || (fstype != "cgroup" && fstype != "cgroup2")) next
+		print "cgroupfs: " $5, fstype, $6, $(i + 3)
 	}' /proc/self/mountinfo
 }
 
@@ -200,6 +214,7 @@ snap_procs() {
 snapshot() {
 	{
 		snap_mounts
+		snap_cgroupfs
 		snap_devices
 		snap_cgroups
 		snap_state
@@ -225,7 +240,7 @@ show() {
 compare() {
 	local before=$1 after=$2 changes=0 sec added removed
 	local -a lines_added lines_removed
-	for sec in mounts devices cgroups state tmp users groups subuid subgid links \
+	for sec in mounts cgroupfs devices cgroups state tmp users groups subuid subgid links \
 		berth-procs container-procs; do
 		added=$(LC_ALL=C comm -13 <(grep "^$sec: " "$before" || true) \
 			<(grep "^$sec: " "$after" || true))
