@@ -120,38 +120,7 @@ static int make_state_dir(struct create_ctx *x, struct berth_error *err)
 
 static int make_cgroup(struct create_ctx *x, struct berth_error *err)
 {
-	struct cgroup_params p = {
-	    .id = x->o->id,
-	    .cgroups_path = x->spec->linux_.cgroups_path,
-	    .manager = x->ro->cgroup_manager,
-	    .systemd = x->ro->systemd_cgroup,
-	    .rootless = x->ro->rootless,
-	    .annotations = x->spec->annotations,
-	    .n_annotations = x->spec->n_annotations,
-	};
-
-	x->c.cgroup = cgroup_manager_new(&p, err);
-	if (!x->c.cgroup)
-		return -1;
-	x->c.systemd_cgroup = x->ro->systemd_cgroup;
-	/* Written ahead: a kill from here on leaves delete -f the paths to remove. */
-	if (intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver_name(x->c.cgroup),
-				 cgroup_manager_path(x->c.cgroup), err) < 0) {
-		cgroup_manager_free(x->c.cgroup);
-		x->c.cgroup = NULL;
-		return -1;
-	}
-	crash_point("create.cgroup-recorded");
-	/* linux.devices only makes nodes: the device rules are
-	 * linux.resources.devices alone, as with runc. */
-	if (cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
-		cgroup_manager_free(x->c.cgroup);
-		x->c.cgroup = NULL;
-		return -1;
-	}
-	crash_point("create.cgroup-made");
-	/* A rootless caller may have fallen back to no cgroup: remember that. */
-	return container_note_cgroup(&x->c, err);
+	return container_make_cgroup(&x->c, x->spec, x->ro, "create", err);
 }
 
 static int prepare_security(struct create_ctx *x, struct berth_error *err)

@@ -8,6 +8,9 @@
 #include <unistd.h>
 
 #include "create_common.h"
+#include "crash_point.h"
+#include "intent.h"
+#include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/console.h"
 
@@ -109,7 +112,7 @@ int container_fill_new(struct container *c, const char *root, const char *id, co
 	return 0;
 }
 
-int container_note_cgroup(struct container *c, struct berth_error *err)
+static int note_cgroup(struct container *c, struct berth_error *err)
 {
 	bool off = cgroup_manager_is_disabled(c->cgroup);
 
@@ -118,6 +121,44 @@ int container_note_cgroup(struct container *c, struct berth_error *err)
 	if (!c->cgroup_driver || !c->cgroup_path)
 		return berr_sys(err, ENOMEM, "cgroup path");
 	return 0;
+}
+
+int container_make_cgroup(struct container *c, const struct berth_spec *spec,
+			  const struct runtime_opts *ro, const char *step, struct berth_error *err)
+{
+	struct cgroup_params p = {
+	    .id = c->id,
+	    .cgroups_path = spec->linux_.cgroups_path,
+	    .manager = ro->cgroup_manager,
+	    .systemd = ro->systemd_cgroup,
+	    .rootless = ro->rootless,
+	    .annotations = spec->annotations,
+	    .n_annotations = spec->n_annotations,
+	};
+	char point[64];
+
+	c->cgroup = cgroup_manager_new(&p, err);
+	if (!c->cgroup)
+		return -1;
+	c->systemd_cgroup = ro->systemd_cgroup;
+	/* Written ahead: a kill from here on leaves delete -f the paths to remove. */
+	if (intent_record_cgroup(c->dir_fd, c->rootfs, cgroup_manager_driver_name(c->cgroup),
+				 cgroup_manager_path(c->cgroup), err) < 0)
+		goto fail;
+	snprintf(point, sizeof(point), "%s.cgroup-recorded", step);
+	crash_point(point);
+	/* linux.devices only makes nodes: the device rules are
+	 * linux.resources.devices alone, as with runc. */
+	if (cgroup_manager_create(c->cgroup, &spec->linux_.resources, err) < 0)
+		goto fail;
+	snprintf(point, sizeof(point), "%s.cgroup-made", step);
+	crash_point(point);
+	/* A rootless caller may have fallen back to no cgroup: remember that. */
+	return note_cgroup(c, err);
+fail:
+	cgroup_manager_free(c->cgroup);
+	c->cgroup = NULL;
+	return -1;
 }
 
 char *container_hook_state(const struct container *c, const char *status, pid_t pid)

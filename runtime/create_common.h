@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "container.h"
+#include "lifecycle.h"
 #include "libcontainer/config.h"
 #include "libcontainer/error.h"
 
@@ -25,8 +26,13 @@ int console_socket_setup(struct berth_process *p, const char *console_socket, bo
  * annotations are borrowed from the spec. */
 int container_fill_new(struct container *c, const char *root, const char *id, const char *bundle,
 		       const char *rootfs, const struct berth_spec *spec, struct berth_error *err);
-/* cgroup_driver ("disabled" when the manager fell back) and cgroup_path. */
-int container_note_cgroup(struct container *c, struct berth_error *err);
+/* Make the container's cgroup from linux.cgroupsPath, linux.resources and
+ * the annotations (org.systemd.property.* for the systemd driver), after
+ * recording it in the intent file; fill in cgroup_driver ("disabled" when
+ * the manager fell back) and cgroup_path. c needs id, rootfs and dir_fd.
+ * step names the crash points ("create": create.cgroup-recorded, ...). */
+int container_make_cgroup(struct container *c, const struct berth_spec *spec,
+			  const struct runtime_opts *ro, const char *step, struct berth_error *err);
 /* The state document handed to hooks; free() it. NULL on failure. */
 char *container_hook_state(const struct container *c, const char *status, pid_t pid);
 /* Free what container_fill_new/_note_cgroup filled in, close dir_fd and

@@ -65,29 +65,7 @@ static int make_state_dir(struct restore_ctx *x, struct berth_error *err)
 
 static int make_cgroup(struct restore_ctx *x, struct berth_error *err)
 {
-	struct cgroup_params p = {
-	    .id = x->o->c.id,
-	    .cgroups_path = x->spec->linux_.cgroups_path,
-	    .manager = x->ro->cgroup_manager,
-	    .systemd = x->ro->systemd_cgroup,
-	    .rootless = x->ro->rootless,
-	};
-
-	x->c.cgroup = cgroup_manager_new(&p, err);
-	if (!x->c.cgroup)
-		return -1;
-	x->c.systemd_cgroup = x->ro->systemd_cgroup;
-	/* Written ahead, as create does: a kill from here on leaves delete -f
-	 * the paths to remove. linux.resources.devices alone: linux.devices
-	 * never widens them. */
-	if (intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver_name(x->c.cgroup),
-				 cgroup_manager_path(x->c.cgroup), err) < 0 ||
-	    cgroup_manager_create(x->c.cgroup, &x->spec->linux_.resources, err) < 0) {
-		cgroup_manager_free(x->c.cgroup);
-		x->c.cgroup = NULL;
-		return -1;
-	}
-	return container_note_cgroup(&x->c, err);
+	return container_make_cgroup(&x->c, x->spec, x->ro, "restore", err);
 }
 
 /* CRIU builds the restored mount tree on a mount of its own: a recursive

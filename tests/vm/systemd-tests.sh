@@ -132,6 +132,26 @@ bad_paths() { # RT NAME
 	"$rt" delete -f "bad-$n" >/dev/null 2>&1 || true
 }
 
+# restore makes the unit from the same config as create, annotations and
+# all (runc does too). A property name systemd cannot have is refused before
+# CRIU runs, so this needs no CRIU in the image; berth only: runc would
+# stop at its missing CRIU, a different step.
+restore_annotations() { # RT NAME
+	local rt=$1 n=$2 dir=/var/tmp/rann-$2 out
+	bundle "$dir" system.slice:bt:rann-$n '{}' '{"org.systemd.property.Bad.Name": "true"}' -- true
+	mkdir -p "$dir/img"
+	echo '["/dev/null","/dev/null","/dev/null"]' >"$dir/img/descriptors.json"
+	out=$(cd "$dir" && "$rt" --systemd-cgroup restore -d --image-path "$dir/img" "rann-$n" 2>&1)
+	if [[ "$out" == *"annotations.org.systemd.property.Bad.Name: not a systemd property name"* ]] &&
+		! "$rt" state "rann-$n" >/dev/null 2>&1 && unit_gone "bt-rann-$n.scope"; then
+		pass "$n: restore reads org.systemd.property.* annotations"
+	else
+		fail "$n: restore ignored the annotations: $out"
+	fi
+	"$rt" delete -f "rann-$n" >/dev/null 2>&1 || true
+	rm -rf "$dir"
+}
+
 # A create killed after it started the unit (SIGKILL during a hook) leaves
 # a unit; delete -f must find and stop it.
 killed_create() { # RT NAME
@@ -166,6 +186,7 @@ want driver && for bin in $(runtimes driver); do
 	driver_scenario "$bin" "$rt"
 	bad_paths "$bin" "$rt"
 	killed_create "$bin" "$rt"
+	[ "$bin" = "$BERTH" ] && restore_annotations "$bin" "$rt"
 	echo "($rt driver scenarios done at +$(($(date +%s) - start_s)) s)"
 done
 
