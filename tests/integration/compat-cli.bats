@@ -15,12 +15,7 @@ setup() {
 }
 
 teardown() {
-	local id
-	if [ -d "${RUNC_ROOT:-}" ]; then
-		for id in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do
-			runc --root "$RUNC_ROOT" delete -f "$id" >/dev/null 2>&1 || true
-		done
-	fi
+	teardown_runc
 	teardown_bundle
 }
 

@@ -30,6 +30,9 @@
 #                        checks that no mount under BUNDLE remains (a
 #                        leftover one is unmounted and fails the test), and
 #                        removes the temp dirs. Call it from teardown().
+#   teardown_runc        delete -f every runc container in $RUNC_ROOT (tests
+#                        that compare with runc); call it before
+#                        teardown_bundle.
 #   validate_json SCHEMA FILE...
 #                        validates documents against a runtime-spec schema
 #                        (config-schema.json, state-schema.json,
@@ -168,6 +171,16 @@ EOF
 # Mount points at or below $1, deepest first.
 mounts_under() {
 	awk -v p="$1" '$5 == p || index($5, p "/") == 1 { print $5 }' /proc/self/mountinfo | sort -r
+}
+
+# teardown_runc: delete -f every container the runc oracle left in
+# $RUNC_ROOT (tests that compare with runc keep its state there).
+teardown_runc() {
+	local id
+	command -v runc >/dev/null && [ -d "${RUNC_ROOT:-}" ] || return 0
+	for id in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do
+		runc --root "$RUNC_ROOT" delete -f "$id" >/dev/null 2>&1 || true
+	done
 }
 
 teardown_bundle() {

@@ -15,12 +15,8 @@ setup() {
 }
 
 teardown() {
-	local id m
-	if [ -d "${RUNC_ROOT:-}" ]; then
-		for id in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do
-			runc --root "$RUNC_ROOT" delete -f "$id" >/dev/null 2>&1 || true
-		done
-	fi
+	local m
+	teardown_runc
 	# the read-only and noatime bind sources of the implied-rw test
 	for m in "${BERTH_TEST_DIR:-/nonexistent}"/src-*; do
 		mountpoint -q "$m" && umount "$m"

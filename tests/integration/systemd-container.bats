@@ -65,11 +65,8 @@ for k in c['process']['capabilities']:
 }
 
 teardown() {
-	local id
 	cd / || true
-	for id in $(runc --root "$RUNC_ROOT" list -q 2>/dev/null); do
-		runc --root "$RUNC_ROOT" delete -f "$id" >/dev/null 2>&1
-	done
+	teardown_runc
 	teardown_bundle
 }
 
