@@ -15,7 +15,7 @@
 #include <jansson.h>
 
 #include "libcontainer/cgroups/cgroup.h"
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 
 enum container_status {

@@ -9,7 +9,7 @@
 
 #include "container.h"
 #include "lifecycle.h"
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 
 /* Resolve the bundle (NULL: ".") and its root.path to absolute paths and

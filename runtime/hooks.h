@@ -11,7 +11,7 @@
 #ifndef BERTH_HOOKS_H
 #define BERTH_HOOKS_H
 
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 
 /* Run every hook of `l` in order, each with `state_json` on stdin. `kind`

@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 
 struct runtime_opts {

@@ -9,12 +9,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "libcontainer/caps.h"
+#include "libcontainer/process/caps.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/criu/criu.h"
-#include "libcontainer/lsm.h"
-#include "libcontainer/mount_options.h"
-#include "libcontainer/seccomp_filter.h"
+#include "libcontainer/process/lsm.h"
+#include "libcontainer/rootfs/mount_options.h"
+#include "libcontainer/seccomp/seccomp_filter.h"
 #include "version.h"
 
 /* The oldest config.json version berth accepts. */

@@ -10,7 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 #include "lifecycle.h"
 

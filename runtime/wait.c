@@ -14,8 +14,8 @@
 
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/clone3.h"
-#include "libcontainer/console.h"
+#include "libcontainer/process/clone3.h"
+#include "libcontainer/process/console.h"
 
 static int status_code(int status)
 {

@@ -15,8 +15,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 /* Registers: r1 ctx (then scratch), r2 type, r3 access, r4 major, r5 minor. */
 #define R0 0

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 static const struct cg_driver *driver_of(enum cg_kind kind)
 {

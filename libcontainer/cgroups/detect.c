@@ -12,7 +12,7 @@
 #include <sys/statfs.h>
 #include <linux/magic.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 /* The v1 controllers berth knows how to use, and systemd's named
  * hierarchy: a container joins its own cgroup there too, as with runc, so a

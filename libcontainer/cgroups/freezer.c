@@ -10,7 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 #define FREEZE_TRIES 1000 /* x 1 ms */
 

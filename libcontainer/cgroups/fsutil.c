@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "log.h"
-#include "readall.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
+#include "libcontainer/readall.h"
 
 char *cg_join(const char *a, const char *b)
 {

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 /* No process in dir or below it, cheaply: v2 says so in cgroup.events;
  * on v1 a cgroup directory's link count is 2 plus its child cgroups, so

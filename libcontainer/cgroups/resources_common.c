@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 /* Devices every container may use, appended after the config's own rules
  * (as runc does): mknod of anything, and the standard /dev nodes. */

@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 #define RES "linux.resources."
 

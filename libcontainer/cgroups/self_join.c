@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 int cgroup_manager_open_self_join(struct cgroup_manager *m, struct cgroup_self_join *j,
 				  struct berth_error *err)

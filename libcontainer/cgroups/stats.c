@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 #define USER_HZ 100 /* cpuacct.stat counts in USER_HZ ticks */
 

@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 static bool is_user(const struct cgroup_manager *m)
 {

@@ -18,8 +18,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 #define HELPER	    "berth-systemd"
 #define OUT_MAX	    4096

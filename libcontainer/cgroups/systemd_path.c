@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 #define SLICE_SUFFIX ".slice"
 

@@ -14,7 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
+#include "libcontainer/cleanup.h"
 
 #define ANNOTATION_PREFIX "org.systemd.property."
 #define USEC_PER_SEC	  1000000ULL

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 /* A v1 cpuset cgroup starts with empty cpus/mems and refuses tasks until
  * they are set. Like runc, fill every empty one from its parent, top down

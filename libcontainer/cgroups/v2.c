@@ -15,8 +15,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cleanup.h"
-#include "log.h"
+#include "libcontainer/cleanup.h"
+#include "libcontainer/log.h"
 
 /* Enable in `dir`'s cgroup.subtree_control every controller it has. Errors
  * are not fatal: a limit whose file is then missing fails with its name. */

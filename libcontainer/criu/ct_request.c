@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "criu.h"
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 
 /* The keys under which a joined network or pid namespace travels between
  * dump and restore (runc uses the same ones, so images stay exchangeable). */

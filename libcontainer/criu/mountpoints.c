@@ -14,9 +14,9 @@
 
 #include "criu.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/log.h"
-#include "libcontainer/safepath.h"
+#include "libcontainer/rootfs/safepath.h"
 
 static bool is_bind(const struct berth_mount *m)
 {

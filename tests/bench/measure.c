@@ -16,7 +16,7 @@
  *   -R PATH    first move into a private mount namespace (as -U) and bind
  *              PATH read-only onto itself: a runtime installed on a
  *              read-only mount (berth then needs no protective re-exec,
- *              see libcontainer/exeseal.c). Not counted either.
+ *              see libcontainer/process/exeseal.c). Not counted either.
  *
  * Output on stdout, after the command's own output and a newline:
  * {"status":N,"signal":N,"wall_ns":N,"utime_us":N,

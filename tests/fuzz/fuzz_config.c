@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
+#include "libcontainer/config/config.h"
 
 static void check_strv(char **v, size_t n)
 {

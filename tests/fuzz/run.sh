@@ -27,7 +27,7 @@ mkdir -p "$out/corpus" "$out/artifacts"
 "$cc" -g -O1 -std=gnu11 -D_GNU_SOURCE \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 	-I"$root" -I"$root/libcontainer" \
-	"$here/fuzz_config.c" "$root"/libcontainer/config_*.c \
+	"$here/fuzz_config.c" "$root"/libcontainer/config/config_*.c \
 	"$root/libcontainer/error.c" "$root/libcontainer/log.c" \
 	"$root/libcontainer/readall.c" \
 	$(pkg-config --cflags --libs jansson) \

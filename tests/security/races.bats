@@ -213,7 +213,7 @@ c['process']['args'] = ['sh', '-c', 'echo B-STARTED; awk \'\$0 ~ / - tmpfs racet
 	started_lines | grep -q "^MNT-AT $HOSTVIEW/target"
 }
 
-# Fails with berth as of this suite's writing: do_fs() (libcontainer/mounts.c)
+# Fails with berth as of this suite's writing: do_fs() (libcontainer/rootfs/mounts.c)
 # mounts on the checked fd, then resolves the destination a second time to
 # find the new mount for tmpcopyup/mount_setattr/propagation, accepting any
 # mount other than the covered directory's. The race makes the second lookup

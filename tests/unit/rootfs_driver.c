@@ -21,9 +21,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "libcontainer/config.h"
-#include "libcontainer/rootfs.h"
-#include "libcontainer/safepath.h"
+#include "libcontainer/config/config.h"
+#include "libcontainer/rootfs/rootfs.h"
+#include "libcontainer/rootfs/safepath.h"
 
 static int usage(void)
 {

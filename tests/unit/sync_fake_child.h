@@ -20,9 +20,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/fdpass.h"
-#include "libcontainer/sync.h"
+#include "libcontainer/process/sync.h"
 #include "runtime/container.h"
 
 /* The steps of the fake child, in the order the real ones send them. */

@@ -13,7 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "libcontainer/caps.h"
+#include "libcontainer/process/caps.h"
 
 #define BIT(c) ((uint64_t)1 << (c))
 

@@ -15,9 +15,9 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "libcontainer/config.h"
-#include "libcontainer/config_json.h"
-#include "libcontainer/config_tables.h"
+#include "libcontainer/config/config.h"
+#include "libcontainer/config/config_json.h"
+#include "libcontainer/config/config_tables.h"
 
 static const char *shared_dir(void)
 {

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "libcontainer/lsm.h"
+#include "libcontainer/process/lsm.h"
 
 START_TEST(empty_is_nothing)
 {

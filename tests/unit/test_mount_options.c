@@ -4,7 +4,7 @@
 #include <string.h>
 #include <sys/mount.h>
 
-#include "libcontainer/mount_options.h"
+#include "libcontainer/rootfs/mount_options.h"
 
 START_TEST(test_table_sorted)
 {

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "libcontainer/mountinfo.h"
+#include "libcontainer/rootfs/mountinfo.h"
 
 static const char sample[] =
     "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n"

@@ -3,7 +3,7 @@
 #include <check.h>
 #include <stdlib.h>
 
-#include "libcontainer/mounts.h"
+#include "libcontainer/rootfs/mounts.h"
 
 #define M(dest)                                                                                    \
 	{                                                                                          \

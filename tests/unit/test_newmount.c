@@ -10,7 +10,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
-#include "libcontainer/newmount.h"
+#include "libcontainer/rootfs/newmount.h"
 
 START_TEST(test_flags_fit)
 {

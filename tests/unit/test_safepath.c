@@ -14,8 +14,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "libcontainer/procfs.h"
-#include "libcontainer/safepath.h"
+#include "libcontainer/rootfs/procfs.h"
+#include "libcontainer/rootfs/safepath.h"
 
 static char root[] = "/tmp/berth-safepath-XXXXXX";
 static char host_target[64]; /* an absolute path that must never be created */

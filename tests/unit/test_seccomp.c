@@ -23,10 +23,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "libcontainer/fdpass.h"
-#include "libcontainer/seccomp_filter.h"
-#include "libcontainer/seccomp_internal.h"
+#include "libcontainer/seccomp/seccomp_filter.h"
+#include "libcontainer/seccomp/seccomp_internal.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /* ASan sets and unsets a signal stack around threads and signals; under a

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "libcontainer/config.h"
+#include "libcontainer/config/config.h"
 #include "runtime/spec_default.h"
 
 static struct berth_spec *parse_default(bool rootless)

@@ -7,7 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "libcontainer/sync.h"
+#include "libcontainer/process/sync.h"
 
 START_TEST(round_trip)
 {

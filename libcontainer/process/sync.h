@@ -1,0 +1,73 @@
+/* sync.h - the typed messages between berth and the process it clones
+ * (container init or exec'd process), over one SOCK_SEQPACKET socketpair.
+ *
+ * Each message is one datagram: a fixed header (type, payload length)
+ * followed by at most SYNC_PAYLOAD_MAX bytes, optionally carrying one fd.
+ * The receiver checks the length it got against the header, never trusting
+ * a length field alone (the class of CVE-2021-43784). The sync_wait_*
+ * helpers name the child's waits, so its sequence reads from the calls
+ * (the init's own waits in init.c also let an early GO pass).
+ *
+ * No message carries a pid: clone3 gives the parent the child's pid and
+ * pidfd directly, and the init is its child, never a grandchild. */
+#ifndef BERTH_SYNC_H
+#define BERTH_SYNC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "libcontainer/error.h"
+
+#define SYNC_PAYLOAD_MAX 4000
+
+enum sync_type {
+	SYNC_ERROR = 1,	    /* child -> parent: payload is the error message, errnum in `value` */
+	SYNC_MAPS_REQUEST,  /* child -> parent: I am in my user namespace, write my id maps */
+	SYNC_MAPS_DONE,	    /* parent -> child */
+	SYNC_HOOKS_REQUEST, /* child -> parent: mounts done, run prestart/createRuntime hooks */
+	SYNC_HOOKS_DONE,    /* parent -> child */
+	SYNC_PTY_MASTER,    /* child -> parent: fd is the pty master */
+	SYNC_SECCOMP_FD,    /* child -> parent: fd is the seccomp notify fd */
+	SYNC_SECCOMP_DONE,  /* parent -> child: the fd reached the listener */
+	SYNC_READY,	    /* child -> parent: set up, waiting for start (init) */
+	SYNC_GO,	    /* parent -> child: proceed (e.g. exec: cgroup joined) */
+};
+
+struct sync_msg {
+	uint32_t type;
+	uint32_t len;			    /* bytes of payload that follow */
+	int64_t value;			    /* errno, a pid, ... */
+	char payload[SYNC_PAYLOAD_MAX + 1]; /* NUL-terminated on receive */
+	int fd;				    /* received fd or -1 */
+};
+
+int sync_socketpair(int fds[2], struct berth_error *err);
+const char *sync_type_name(enum sync_type t);
+
+/* Send a message; fd < 0 sends none. */
+int sync_send(int sock, enum sync_type type, int64_t value, const void *payload, size_t len, int fd,
+	      struct berth_error *err);
+/* Receive one message; returns 0, or -1 with err: EOF is "peer closed", a
+ * message that breaks the format has errnum EPROTO (the text says how). */
+int sync_recv(int sock, struct sync_msg *msg, struct berth_error *err);
+/* Receive and require `type`. A SYNC_ERROR from the peer becomes err (its
+ * text, its errno); any other type is a protocol error. */
+int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct berth_error *err);
+
+/* Child side: report a failure to the parent (best effort) */
+void sync_send_error(int sock, const struct berth_error *e);
+/* Child side: die with SIGKILL when the parent dies (PR_SET_PDEATHSIG),
+ * and fail if it died already, before the signal was armed: then the
+ * parent's end of `sock` is closed. getppid() can't tell: in a new pid
+ * namespace it reads 0. Call it again after a credential change, which
+ * clears the signal. */
+int sync_die_with_parent(int sock, struct berth_error *err);
+
+/* Child side: wait until the parent has placed us (cgroup, oom_score_adj). */
+int sync_wait_go(int sock, struct berth_error *err);
+/* Child side: hand the seccomp notify fd over and wait until the parent
+ * has passed it on to linux.seccomp.listenerPath. */
+int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err);
+
+#endif
