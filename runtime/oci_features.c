@@ -97,12 +97,13 @@ static bool idmap_mounts_supported(void)
 
 /* ---- document parts ---- */
 
-static json_t *string_array(const char *const *v, size_t n)
+/* The library hands over typed lists (names, flags); JSON is made here. */
+static json_t *names_json(const char *const *names, size_t n)
 {
 	json_t *a = json_array();
 
 	for (size_t i = 0; a && i < n; i++)
-		if (json_array_append_new(a, json_string(v[i])) < 0) {
+		if (json_array_append_new(a, json_string(names[i])) < 0) {
 			json_decref(a);
 			return NULL;
 		}
@@ -153,36 +154,41 @@ static json_t *cgroup_json(void)
 			 cgroup_controller_enabled("rdma"));
 }
 
-/* Add every member of `src` (a new reference, consumed) to `dst`. */
-static int merge_object(json_t *dst, json_t *src)
+static json_t *capabilities_json(void)
 {
-	int rc = src ? json_object_update(dst, src) : -1;
+	const char *names[CAPS_MAX];
 
-	json_decref(src);
-	return rc;
+	return names_json(names, caps_supported(names));
+}
+
+static json_t *seccomp_json(void)
+{
+	struct seccomp_features f;
+	struct berth_error ignored;
+	json_t *j = NULL;
+
+	if (seccomp_features_probe(&f, &ignored) == 0)
+		j = json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "enabled", f.enabled, "actions",
+			      names_json(f.actions.names, f.actions.n), "operators",
+			      names_json(f.operators.names, f.operators.n), "archs",
+			      names_json(f.archs.names, f.archs.n), "knownFlags",
+			      names_json(f.known_flags.names, f.known_flags.n), "supportedFlags",
+			      names_json(f.supported_flags.names, f.supported_flags.n));
+	seccomp_features_free(&f);
+	return j;
 }
 
 static json_t *linux_json(void)
 {
-	json_t *l = json_pack("{s:o, s:o, s:o, s:o}", "namespaces", namespaces_json(),
-			      "capabilities", caps_features_json(), "cgroup", cgroup_json(),
-			      "seccomp", seccomp_features_json());
-
-	if (!l)
-		return NULL;
 	/* linux.intelRdt and linux.netDevices are not applied by berth: say
 	 * so rather than let a caller assume they work because the host has
 	 * resctrl or network devices. */
-	if (merge_object(l, lsm_features_json()) < 0 ||
-	    json_object_set_new(l, "intelRdt", json_pack("{s:b}", "enabled", 0)) < 0 ||
-	    json_object_set_new(l, "netDevices", json_pack("{s:b}", "enabled", 0)) < 0 ||
-	    json_object_set_new(
-		l, "mountExtensions",
-		json_pack("{s:{s:b}}", "idmap", "enabled", idmap_mounts_supported())) < 0) {
-		json_decref(l);
-		return NULL;
-	}
-	return l;
+	return json_pack("{s:o, s:o, s:o, s:o, s:{s:b}, s:{s:b}, s:{s:b}, s:{s:b}, s:{s:{s:b}}}",
+			 "namespaces", namespaces_json(), "capabilities", capabilities_json(),
+			 "cgroup", cgroup_json(), "seccomp", seccomp_json(), "apparmor", "enabled",
+			 lsm_apparmor_enabled(), "selinux", "enabled", lsm_selinux_enabled(),
+			 "intelRdt", "enabled", 0, "netDevices", "enabled", 0, "mountExtensions",
+			 "idmap", "enabled", idmap_mounts_supported());
 }
 
 /* Checkpoint works when CRIU is built in, installed and passes its own
@@ -204,7 +210,7 @@ json_t *features_json(struct berth_error *err)
 {
 	json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "ociVersionMin",
 				FEATURES_OCI_VERSION_MIN, "ociVersionMax", berth_oci_version(),
-				"hooks", string_array(hook_kinds, N_ELEMENTS(hook_kinds)),
+				"hooks", names_json(hook_kinds, N_ELEMENTS(hook_kinds)),
 				"mountOptions", mount_options_json(), "linux", linux_json(),
 				"annotations", annotations_json());
 

@@ -131,14 +131,15 @@ int caps_apply(const struct caps_sets *s, struct berth_error *err)
 	return 0;
 }
 
-json_t *caps_features_json(void)
+size_t caps_supported(const char *names[CAPS_MAX])
 {
-	json_t *a = json_array();
 	int last = cap_last_supported();
-	for (int cap = 0; a && cap <= last; cap++) {
+	size_t n = 0;
+
+	for (int cap = 0; cap <= last && cap < CAPS_MAX; cap++) {
 		const char *name = cap_name_of(cap);
 		if (name)
-			json_array_append_new(a, json_string(name));
+			names[n++] = name;
 	}
-	return a;
+	return n;
 }

@@ -12,7 +12,7 @@
 #ifndef BERTH_CAPS_H
 #define BERTH_CAPS_H
 
-#include <jansson.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cap_names.h"
@@ -44,8 +44,12 @@ int caps_apply(const struct caps_sets *s, struct berth_error *err);
 int caps_set(const struct caps_sets *s, struct berth_error *err);
 int caps_current(struct caps_sets *s, struct berth_error *err);
 
+/* Capability numbers fit a 64-bit set, so no host has more names. */
+#define CAPS_MAX 64
+
 /* For `berth features` "linux.capabilities": the "CAP_..." names this host
- * supports. NULL only on allocation failure. */
-json_t *caps_features_json(void);
+ * supports, in capability-number order, into names[] (static strings).
+ * Returns how many. */
+size_t caps_supported(const char *names[CAPS_MAX]);
 
 #endif

@@ -87,9 +87,3 @@ int lsm_apply_exec(const struct berth_process *p, int procfd, struct berth_error
 		return berr_prefix(err, "process.selinuxLabel: set \"%s\"", p->selinux_label);
 	return 0;
 }
-
-json_t *lsm_features_json(void)
-{
-	return json_pack("{s:{s:b}, s:{s:b}}", "apparmor", "enabled", lsm_apparmor_enabled(),
-			 "selinux", "enabled", lsm_selinux_enabled());
-}

@@ -7,12 +7,12 @@
 #ifndef BERTH_LSM_H
 #define BERTH_LSM_H
 
-#include <jansson.h>
 #include <stdbool.h>
 
 #include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 
+/* Is the LSM active on this host (also what `berth features` reports). */
 bool lsm_apparmor_enabled(void);
 bool lsm_selinux_enabled(void);
 
@@ -26,8 +26,5 @@ int lsm_check(const struct berth_process *p, struct berth_error *err);
  * (thread-self/attr/exec on kernels before 5.8), the SELinux label to
  * thread-self/attr/exec. Takes effect at execve only. procfd may be -1. */
 int lsm_apply_exec(const struct berth_process *p, int procfd, struct berth_error *err);
-
-/* {"apparmor":{"enabled":bool},"selinux":{"enabled":bool}} for features. */
-json_t *lsm_features_json(void);
 
 #endif

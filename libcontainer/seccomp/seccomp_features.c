@@ -5,6 +5,8 @@
  * kernel validates flags before it reads the program, so EFAULT means
  * "known flag" and EINVAL "unknown", and nothing is ever installed. */
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,28 +22,49 @@ static bool flag_supported(uint32_t flag)
 	return r < 0 && errno == EFAULT;
 }
 
-static json_t *names_json(const struct seccomp_name_u32 *t, size_t n)
+static int list_alloc(struct seccomp_name_list *l, size_t max, struct berth_error *err)
 {
-	json_t *a = json_array();
-	for (size_t i = 0; a && i < n; i++)
-		json_array_append_new(a, json_string(t[i].name));
-	return a;
+	l->n = 0;
+	l->names = calloc(max ? max : 1, sizeof(*l->names));
+	return l->names ? 0 : berr_sys(err, ENOMEM, "seccomp features");
 }
 
-json_t *seccomp_features_json(void)
+static int table_names(struct seccomp_name_list *l, const struct seccomp_name_u32 *t, size_t n,
+		       struct berth_error *err)
 {
-	json_t *archs = json_array();
-	for (size_t i = 0; archs && i < seccomp_arch_count(); i++)
-		json_array_append_new(archs, json_string(seccomp_arch_name(i)));
-	json_t *supported = json_array();
-	for (size_t i = 0; supported && i < seccomp_n_flag_names; i++)
-		if (flag_supported(seccomp_flag_names[i].value))
-			json_array_append_new(supported, json_string(seccomp_flag_names[i].name));
+	if (list_alloc(l, n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		l->names[l->n++] = t[i].name;
+	return 0;
+}
+
+int seccomp_features_probe(struct seccomp_features *f, struct berth_error *err)
+{
+	memset(f, 0, sizeof(*f));
 	/* PR_GET_SECCOMP fails with EINVAL on a kernel without seccomp. */
-	bool enabled = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
-	return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}", "enabled", enabled, "actions",
-			 names_json(seccomp_action_names, seccomp_n_action_names), "operators",
-			 names_json(seccomp_operator_names, seccomp_n_operator_names), "archs",
-			 archs, "knownFlags", names_json(seccomp_flag_names, seccomp_n_flag_names),
-			 "supportedFlags", supported);
+	f->enabled = prctl(PR_GET_SECCOMP, 0, 0, 0, 0) >= 0;
+	if (table_names(&f->actions, seccomp_action_names, seccomp_n_action_names, err) < 0 ||
+	    table_names(&f->operators, seccomp_operator_names, seccomp_n_operator_names, err) < 0 ||
+	    table_names(&f->known_flags, seccomp_flag_names, seccomp_n_flag_names, err) < 0 ||
+	    list_alloc(&f->archs, seccomp_arch_count(), err) < 0 ||
+	    list_alloc(&f->supported_flags, seccomp_n_flag_names, err) < 0)
+		return -1;
+	for (size_t i = 0; i < seccomp_arch_count(); i++)
+		f->archs.names[f->archs.n++] = seccomp_arch_name(i);
+	for (size_t i = 0; i < seccomp_n_flag_names; i++)
+		if (flag_supported(seccomp_flag_names[i].value))
+			f->supported_flags.names[f->supported_flags.n++] =
+			    seccomp_flag_names[i].name;
+	return 0;
+}
+
+void seccomp_features_free(struct seccomp_features *f)
+{
+	free(f->actions.names);
+	free(f->operators.names);
+	free(f->archs.names);
+	free(f->known_flags.names);
+	free(f->supported_flags.names);
+	memset(f, 0, sizeof(*f));
 }

@@ -43,8 +43,8 @@
 #ifndef BERTH_SECCOMP_FILTER_H
 #define BERTH_SECCOMP_FILTER_H
 
-#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 
 #include "libcontainer/config/config.h"
@@ -97,9 +97,23 @@ int seccomp_notify_connect(const struct berth_seccomp *s, struct berth_error *er
 int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, pid_t pid,
 			const char *state_json, struct berth_error *err);
 
-/* For `berth features`: {"enabled":true,"actions":[...],"operators":[...],
- * "archs":[...],"knownFlags":[...],"supportedFlags":[...]}, the supported
- * flags probed against this kernel. NULL only on allocation failure. */
-json_t *seccomp_features_json(void);
+/* A list of names (static strings; the array is owned). */
+struct seccomp_name_list {
+	const char **names;
+	size_t n;
+};
+
+/* What `berth features` reports as linux.seccomp: the names berth knows
+ * and, probed against this kernel, whether seccomp is on and which filter
+ * flags it accepts. */
+struct seccomp_features {
+	bool enabled;
+	struct seccomp_name_list actions, operators, archs, known_flags, supported_flags;
+};
+
+/* Fill f (nothing is installed: see seccomp_features.c); ENOMEM is the only
+ * failure. Free with seccomp_features_free, also after a failure. */
+int seccomp_features_probe(struct seccomp_features *f, struct berth_error *err);
+void seccomp_features_free(struct seccomp_features *f);
 
 #endif

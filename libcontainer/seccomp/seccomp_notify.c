@@ -5,6 +5,7 @@
  * closes the connection, so the agent reads until EOF. Never keeps the
  * connection or the fd: the agent owns the listener from here on. */
 #include <errno.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>

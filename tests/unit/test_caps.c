@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -98,15 +97,14 @@ END_TEST
 
 START_TEST(features_list)
 {
-	json_t *a = caps_features_json();
-	ck_assert_ptr_nonnull(a);
+	const char *names[CAPS_MAX];
+	size_t n = caps_supported(names);
 	int last = cap_last_supported();
 	ck_assert_int_ge(last, 37);
 	size_t want = (size_t)(last < 40 ? last : 40) + 1;
-	ck_assert_uint_eq(json_array_size(a), want);
-	ck_assert_str_eq(json_string_value(json_array_get(a, 0)), "CAP_CHOWN");
-	ck_assert_str_eq(json_string_value(json_array_get(a, 21)), "CAP_SYS_ADMIN");
-	json_decref(a);
+	ck_assert_uint_eq(n, want);
+	ck_assert_str_eq(names[0], "CAP_CHOWN");
+	ck_assert_str_eq(names[21], "CAP_SYS_ADMIN");
 }
 END_TEST
 

@@ -51,19 +51,6 @@ START_TEST(selinux_requested)
 }
 END_TEST
 
-START_TEST(features)
-{
-	json_t *j = lsm_features_json();
-	ck_assert_ptr_nonnull(j);
-	json_t *aa = json_object_get(json_object_get(j, "apparmor"), "enabled");
-	json_t *se = json_object_get(json_object_get(j, "selinux"), "enabled");
-	ck_assert(json_is_boolean(aa) && json_is_boolean(se));
-	ck_assert_int_eq(json_is_true(aa), lsm_apparmor_enabled());
-	ck_assert_int_eq(json_is_true(se), lsm_selinux_enabled());
-	json_decref(j);
-}
-END_TEST
-
 static Suite *suite(void)
 {
 	Suite *s = suite_create("lsm");
@@ -71,7 +58,6 @@ static Suite *suite(void)
 	tcase_add_test(tc, empty_is_nothing);
 	tcase_add_test(tc, apparmor_requested);
 	tcase_add_test(tc, selinux_requested);
-	tcase_add_test(tc, features);
 	suite_add_tcase(s, tc);
 	return s;
 }
