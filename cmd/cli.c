@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "libcontainer/process/userns.h"
+#include "libcontainer/process/process.h"
 #include "runtime/lifecycle.h"
 #include <string.h>
 

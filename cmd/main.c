@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "libcontainer/log.h"
-#include "libcontainer/process/userns.h"
+#include "libcontainer/process/process.h"
 #include "runtime/version.h"
 
 static const struct cli_command *const commands[] = {

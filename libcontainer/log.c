@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -126,6 +125,95 @@ static void quote(const char *msg, char *out, size_t len)
 	out[o] = '\0';
 }
 
+/* Length of the UTF-8 sequence at c, 0 when it is not a valid one. */
+static size_t utf8_length(const unsigned char *c)
+{
+	size_t n;
+	unsigned min;
+	unsigned cp;
+
+	if (c[0] < 0x80)
+		return 1;
+	if ((c[0] & 0xe0) == 0xc0) {
+		n = 2;
+		min = 0x80;
+		cp = c[0] & 0x1f;
+	} else if ((c[0] & 0xf0) == 0xe0) {
+		n = 3;
+		min = 0x800;
+		cp = c[0] & 0x0f;
+	} else if ((c[0] & 0xf8) == 0xf0) {
+		n = 4;
+		min = 0x10000;
+		cp = c[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((c[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (c[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* The inside of a JSON string, as jansson writes one: the two escapes and
+ * the short control escapes, \u00XX for the other controls. Bytes that are
+ * not UTF-8 become U+FFFD, so a line is always valid JSON. */
+static void json_escape(const char *msg, char *out, size_t len)
+{
+	size_t o = 0;
+	const unsigned char *c = (const unsigned char *)msg;
+
+	while (*c && o + 7 < len) {
+		size_t n = utf8_length(c);
+		const char *esc = NULL;
+
+		if (n == 0) {
+			memcpy(out + o, "\\ufffd", 6);
+			o += 6;
+			c++;
+			continue;
+		}
+		switch (*c) {
+		case '"':
+			esc = "\\\"";
+			break;
+		case '\\':
+			esc = "\\\\";
+			break;
+		case '\b':
+			esc = "\\b";
+			break;
+		case '\f':
+			esc = "\\f";
+			break;
+		case '\n':
+			esc = "\\n";
+			break;
+		case '\r':
+			esc = "\\r";
+			break;
+		case '\t':
+			esc = "\\t";
+			break;
+		}
+		if (esc) {
+			memcpy(out + o, esc, 2);
+			o += 2;
+		} else if (*c < 0x20) {
+			o += (size_t)snprintf(out + o, len - o, "\\u%04X", *c);
+		} else {
+			memcpy(out + o, c, n);
+			o += n;
+		}
+		c += n;
+	}
+	out[o] = '\0';
+}
+
 static void emit(const char *level, const char *msg)
 {
 	char ts[64];
@@ -136,14 +224,15 @@ static void emit(const char *level, const char *msg)
 
 	timestamp(ts, sizeof(ts));
 	if (sink.format == LOG_FORMAT_JSON) {
-		json_t *o = json_pack("{s:s, s:s, s:s}", "level", level, "msg", msg, "time", ts);
-		char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-		if (s) {
-			write_all(fd, s, strlen(s));
-			write_all(fd, "\n", 1);
-		}
-		free(s);
-		json_decref(o);
+		char escaped[3 * 1024 * 2];
+		char line[sizeof(escaped) + 128];
+		json_escape(msg, escaped, sizeof(escaped));
+		int n = snprintf(line, sizeof(line),
+				 "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n", level,
+				 escaped, ts);
+		if (n > 0)
+			write_all(fd, line,
+				  (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 		return;
 	}
 	char quoted[3072];

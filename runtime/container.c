@@ -14,7 +14,7 @@
 
 #include "intent.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/clone3.h"
+#include "libcontainer/process/process.h"
 
 #define STATE_FILE "state.json"
 #define FIFO_FILE  "exec.fifo"

@@ -12,7 +12,7 @@
 #include "intent.h"
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/console.h"
+#include "libcontainer/process/process.h"
 
 int bundle_load(const char *arg, bool need_process, char bundle[PATH_MAX], char rootfs[PATH_MAX],
 		struct berth_spec **spec, struct berth_error *err)

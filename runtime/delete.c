@@ -14,7 +14,7 @@
 #include "host_rootfs.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/clone3.h"
+#include "libcontainer/process/process.h"
 #include "libcontainer/log.h"
 #include "state_dir.h"
 

@@ -17,20 +17,12 @@
 
 #include "container.h"
 #include "crash_point.h"
-#include "libcontainer/process/cap_names.h"
+#include "libcontainer/process/process.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/clone3.h"
-#include "libcontainer/process/console.h"
 #include "libcontainer/log.h"
-#include "libcontainer/process/exeseal.h"
-#include "libcontainer/process/join.h"
-#include "libcontainer/process/lsm.h"
-#include "libcontainer/process/namespaces.h"
-#include "libcontainer/process/identity.h"
-#include "libcontainer/rootfs/procfs.h"
+#include "libcontainer/rootfs/rootfs.h"
 #include "libcontainer/readall.h"
 #include "libcontainer/seccomp/seccomp_filter.h"
-#include "libcontainer/process/sync.h"
 
 struct exec_ctx {
 	const struct runtime_opts *ro;

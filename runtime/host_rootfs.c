@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cleanup.h"
-#include "libcontainer/rootfs/hostmount.h"
+#include "libcontainer/rootfs/rootfs.h"
 #include "libcontainer/log.h"
 
 bool host_rootfs_needed(const struct berth_spec *spec)

@@ -7,7 +7,7 @@
 #include "container.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/clone3.h"
+#include "libcontainer/process/process.h"
 
 /* Open a pidfd for the init and check it is still the same process. */
 static int open_init(const struct container *c, struct berth_error *err)

@@ -9,11 +9,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "libcontainer/process/caps.h"
+#include "libcontainer/process/process.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/criu/criu.h"
-#include "libcontainer/process/lsm.h"
-#include "libcontainer/rootfs/mount_options.h"
+#include "libcontainer/rootfs/rootfs.h"
 #include "libcontainer/seccomp/seccomp_filter.h"
 #include "version.h"
 

@@ -28,8 +28,7 @@
 #include "intent.h"
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/clone3.h"
-#include "libcontainer/process/console.h"
+#include "libcontainer/process/process.h"
 #include "libcontainer/log.h"
 #include "state_dir.h"
 

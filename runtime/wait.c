@@ -14,8 +14,7 @@
 
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
-#include "libcontainer/process/clone3.h"
-#include "libcontainer/process/console.h"
+#include "libcontainer/process/process.h"
 
 static int status_code(int status)
 {

@@ -117,6 +117,11 @@ unit_tests_in() {
 	meson test -C "$dir" --print-errorlogs --num-processes 2
 }
 
+# The layering of docs/ARCHITECTURE.md: includes and the objects' calls.
+stage_layers() {
+	python3 "$repo/tests/lib/check-layers.py" --build "$BUILD"
+}
+
 stage_unit() {
 	unit_tests_in "$BUILD"
 }
@@ -259,6 +264,7 @@ plan() {
 	echo "deps|1800|no|install missing Debian packages (tests/lib/install-deps.sh)"
 	echo "format|300|no|clang-format check of cmd/ runtime/ libcontainer/ tests/ (tests/lib/check-format.sh)"
 	echo "build|900|no|meson setup build -Dwerror=true && ninja -C build"
+	echo "layers|120|yes|cmd -> runtime -> libcontainer, no cycle between folders or files (tests/lib/check-layers.py)"
 	echo "unit|900|yes|meson test -C build (check unit tests)"
 	echo "asan|1200|no|unit tests and the CLI's early exits built with -Db_sanitize=address,undefined in build-asan"
 	echo "crash|1200|yes|SIGKILL after each step of create/start/exec/delete, then delete -f: nothing left (build-crash, tests/crash/, tests/vm/crash-tests.sh)"

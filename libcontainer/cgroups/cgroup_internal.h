@@ -184,6 +184,8 @@ int cg_sd_helper(bool user, const char *cmd, const char *unit, const char *input
 
 /* ---- fsutil.c: file helpers; every error names the file ---- */
 
+/* fsutil.c: the manager's cgroup2 directory fd, opened on first use (-1 without one). */
+int cg_v2_open_fd(struct cgroup_manager *m);
 char *cg_join(const char *a, const char *b); /* "a/b" (b may start with '/') */
 int cg_write(const char *dir, const char *file, const char *val, struct berth_error *err);
 int cg_writef(const char *dir, const char *file, struct berth_error *err, const char *fmt, ...)
@@ -293,7 +295,6 @@ int cg_v1_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_erro
 int cg_v2_create_dir(struct cgroup_manager *m, bool enable_controllers, struct berth_error *err);
 int cg_v2_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
 int cg_v2_destroy(struct cgroup_manager *m, struct berth_error *err);
-int cg_v2_open_fd(struct cgroup_manager *m);
 /* Kill everything listed in `dir` (recursively), SIGKILL via cgroup.kill when
  * the kernel has it, else freeze + signal + thaw with `freeze` */
 int cg_kill_dir(const char *dir, int sig, bool v2, struct berth_error *err);

@@ -22,6 +22,15 @@
 #include "libcontainer/log.h"
 #include "libcontainer/readall.h"
 
+/* The manager's cgroup2 directory, opened once and kept (the resource
+ * writers, the device program and clone's CLONE_INTO_CGROUP all use it). */
+int cg_v2_open_fd(struct cgroup_manager *m)
+{
+	if (m->v2_fd < 0 && m->v2_dir)
+		m->v2_fd = open(m->v2_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+	return m->v2_fd;
+}
+
 char *cg_join(const char *a, const char *b)
 {
 	char *s;

@@ -73,13 +73,6 @@ int cg_v2_create_dir(struct cgroup_manager *m, bool enable_controllers, struct b
 	return 0;
 }
 
-int cg_v2_open_fd(struct cgroup_manager *m)
-{
-	if (m->v2_fd < 0 && m->v2_dir)
-		m->v2_fd = open(m->v2_dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-	return m->v2_fd;
-}
-
 int cg_v2_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
 {
 	if (m->v2_born_there)

@@ -14,7 +14,7 @@
 #include "config_json.h"
 #include "config_tables.h"
 
-/* config_parse.c: small shared checks. */
+/* config_fields.c: readers for field shapes several sections share. */
 /* "<path>.<key>: must be an absolute path, got \"x\"" unless value starts with '/'. */
 int cfg_check_abs(const char *value, const char *path, const char *key, struct berth_error *err);
 /* A string field that must name an entry of t; *out NULL when absent. */

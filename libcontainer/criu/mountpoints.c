@@ -16,7 +16,7 @@
 #include "libcontainer/cleanup.h"
 #include "libcontainer/config/config.h"
 #include "libcontainer/log.h"
-#include "libcontainer/rootfs/safepath.h"
+#include "libcontainer/rootfs/rootfs.h"
 
 static bool is_bind(const struct berth_mount *m)
 {

@@ -1,12 +1,12 @@
-/* process.h - turning a cloned berth process into the container's process:
+/* identity.h - turning a cloned berth process into the container's process:
  * limits, scheduling, identity, capabilities, seccomp, cwd, then execve.
  *
  * Shared by the container init and by `exec`. Runs in the child only; the
  * parent prepared everything that can be prepared (caps bits, compiled
  * seccomp). Never allocates, and calls nothing but capset and execve,
  * after seccomp is on. */
-#ifndef BERTH_PROCESS_H
-#define BERTH_PROCESS_H
+#ifndef BERTH_PROCESS_IDENTITY_H
+#define BERTH_PROCESS_IDENTITY_H
 
 #include <stdbool.h>
 #include <sys/types.h>

@@ -20,7 +20,6 @@
 #include "libcontainer/log.h"
 #include "namespaces.h"
 #include "identity.h"
-#include "libcontainer/rootfs/procfs.h"
 #include "libcontainer/rootfs/rootfs.h"
 #include "sync.h"
 

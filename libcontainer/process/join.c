@@ -12,7 +12,7 @@
 #include "init.h"
 #include "namespaces.h"
 #include "identity.h"
-#include "libcontainer/rootfs/procfs.h"
+#include "libcontainer/rootfs/rootfs.h"
 #include "sync.h"
 
 static int setup_terminal(const struct join_config *cfg, struct berth_error *err)

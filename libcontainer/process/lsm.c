@@ -14,7 +14,7 @@
 
 #include "libcontainer/cleanup.h"
 #include "lsm.h"
-#include "libcontainer/rootfs/procfs.h"
+#include "libcontainer/rootfs/rootfs.h"
 
 #define SELINUX_MAGIC 0xf97cff8c
 

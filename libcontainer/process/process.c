@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "lsm.h"
-#include "libcontainer/rootfs/procfs.h"
+#include "libcontainer/rootfs/rootfs.h"
 #include "sync.h"
 
 static int join_session_keyring(const char *name, struct berth_error *err)

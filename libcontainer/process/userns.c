@@ -8,7 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "libcontainer/rootfs/procfs.h"
+#include "libcontainer/rootfs/rootfs.h"
 
 bool userns_is_nested(void)
 {

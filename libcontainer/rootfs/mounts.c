@@ -66,40 +66,6 @@ static bool path_has_prefix(const char *path, const char *dir)
 	return strncmp(p, d, l) == 0 && p[l] == '/';
 }
 
-/* ---- MS_* flags to mount_setattr attributes ---- */
-
-void mounts_flags_to_attr(unsigned long set, unsigned long clear, struct mount_attr *a)
-{
-	static const struct {
-		unsigned long ms;
-		uint64_t attr;
-	} map[] = {
-	    {MS_RDONLY, MOUNT_ATTR_RDONLY},	    {MS_NOSUID, MOUNT_ATTR_NOSUID},
-	    {MS_NODEV, MOUNT_ATTR_NODEV},	    {MS_NOEXEC, MOUNT_ATTR_NOEXEC},
-	    {MS_NODIRATIME, MOUNT_ATTR_NODIRATIME}, {MS_NOSYMFOLLOW, MOUNT_ATTR_NOSYMFOLLOW},
-	};
-
-	memset(a, 0, sizeof(*a));
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
-		if (set & map[i].ms)
-			a->attr_set |= map[i].attr;
-		else if (clear & map[i].ms)
-			a->attr_clr |= map[i].attr;
-	}
-	/* atime is one mode, set only with the whole mask cleared */
-	if (set & (MS_NOATIME | MS_STRICTATIME | MS_RELATIME)) {
-		a->attr_clr |= MOUNT_ATTR__ATIME;
-		a->attr_set |= (set & MS_NOATIME)	? MOUNT_ATTR_NOATIME
-			       : (set & MS_STRICTATIME) ? MOUNT_ATTR_STRICTATIME
-							: MOUNT_ATTR_RELATIME;
-	}
-}
-
-bool mounts_attr_empty(const struct mount_attr *a)
-{
-	return !a->attr_set && !a->attr_clr && !a->propagation;
-}
-
 /* runc remounts a bind that has any flag besides bind/rbind, and a remount
  * without "ro" is read-write: such a bind of a read-only source is
  * read-write ("implied rw"). A bare bind keeps the source's ro, as runc's. */
@@ -133,55 +99,6 @@ static void keep_locked_flags(int srcfd, struct mount_attr *a)
 			a->attr_set &= ~(uint64_t)MOUNT_ATTR__ATIME;
 		}
 	}
-}
-
-int mounts_bind_fd(int srcfd, int dstfd, bool recursive, const struct mount_attr *attr,
-		   const struct mount_attr *attr_rec, struct berth_error *err)
-{
-	unsigned flags = OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH;
-	_cleanup_close_ int tree = -1;
-
-	if (recursive)
-		flags |= AT_RECURSIVE;
-	tree = open_tree(srcfd, "", flags);
-	if (tree < 0)
-		return berr_sys(err, errno, "clone the bind source");
-	if (attr_rec && !mounts_attr_empty(attr_rec) &&
-	    mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, (struct mount_attr *)attr_rec,
-			  sizeof(*attr_rec)) < 0)
-		return berr_sys(err, errno, "set recursive mount attributes");
-	if (attr && !mounts_attr_empty(attr) &&
-	    mount_setattr(tree, "", AT_EMPTY_PATH, (struct mount_attr *)attr, sizeof(*attr)) < 0)
-		return berr_sys(err, errno, "set mount attributes");
-	if (move_mount(tree, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return berr_sys(err, errno, "attach the bind mount");
-	return steal_fd(&tree);
-}
-
-int mounts_tmpfs_fd(int dstfd, uint64_t attrs, const char *data, struct berth_error *err)
-{
-	_cleanup_close_ int mnt =
-	    newmount_create("tmpfs", NULL, data, NULL, 0, (unsigned)attrs, err);
-
-	if (mnt == NEWMOUNT_NO_FSOPEN)
-		return berr_sys(err, ENOSYS, "fsopen tmpfs");
-	if (mnt < 0)
-		return berr_prefix(err, "tmpfs");
-	if (move_mount(mnt, "", dstfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return berr_sys(err, errno, "attach tmpfs");
-	return steal_fd(&mnt);
-}
-
-int mounts_set_propagation(int mntfd, const struct mount_opts *o, struct berth_error *err)
-{
-	for (size_t i = 0; i < o->n_propagation; i++) {
-		unsigned long p = o->propagation[i];
-		struct mount_attr a = {.propagation = p & MS_PROPAGATION};
-		if (mount_setattr(mntfd, "", AT_EMPTY_PATH | ((p & MS_REC) ? AT_RECURSIVE : 0), &a,
-				  sizeof(a)) < 0)
-			return berr_sys(err, errno, "set mount propagation");
-	}
-	return 0;
 }
 
 /* ---- /proc destinations ---- */
@@ -229,17 +146,6 @@ static int check_proc_dest(int dstfd, const char *dest, const char *type, struct
 	return berr_set(err, "%s is inside /proc: refusing to mount over it", dest);
 }
 
-static int check_not_root(int rootfd, int dstfd, const char *dest, struct berth_error *err)
-{
-	struct stat a, b;
-
-	if (fstat(rootfd, &a) < 0 || fstat(dstfd, &b) < 0)
-		return berr_sys(err, errno, "fstat destination");
-	if (a.st_dev == b.st_dev && a.st_ino == b.st_ino)
-		return berr_set(err, "destination %s resolves to the rootfs itself", dest);
-	return 0;
-}
-
 /* ---- bind ---- */
 
 static int copy_symlink(int rootfd, int srcfd, const char *dest, struct berth_error *err)
@@ -256,33 +162,6 @@ static int copy_symlink(int rootfd, int srcfd, const char *dest, struct berth_er
 	if (symlinkat(target, dir, name) < 0 && errno != EEXIST)
 		return berr_sys(err, errno, "symlink %s", dest);
 	return 0;
-}
-
-int mounts_open_dest(const struct mounts_ctx *ctx, const char *dest, bool is_dir, bool nofollow,
-		     struct berth_error *err)
-{
-	_cleanup_close_ int fd = safepath_mkdir_p(ctx->rootfd, dest, 0755, !is_dir, err);
-	struct stat st;
-
-	if (fd < 0)
-		return -1;
-	if (nofollow) {
-		/* the last component itself, not what it points to */
-		close(fd);
-		fd = safepath_open(ctx->rootfd, dest, O_PATH | O_NOFOLLOW, err);
-		if (fd < 0)
-			return -1;
-	}
-	if (fstat(fd, &st) < 0)
-		return berr_sys(err, errno, "fstat %s", dest);
-	if (is_dir && !S_ISDIR(st.st_mode))
-		return berr_set(err, "%s is not a directory%s", dest,
-				S_ISLNK(st.st_mode) ? " (a symlink)" : "");
-	if (!is_dir && S_ISDIR(st.st_mode))
-		return berr_set(err, "%s is a directory but the source is not", dest);
-	if (check_not_root(ctx->rootfd, fd, dest, err) < 0)
-		return -1;
-	return steal_fd(&fd);
 }
 
 static int do_bind(const struct mounts_ctx *ctx, const struct berth_mount *m,

@@ -5,14 +5,20 @@
  * devices, masks, safepath). Called once, in the container init child.
  *
  * Never: touch a host path other than the rootfs itself, the host's
- * /dev/null (checked), and the bind sources the config names. */
+ * /dev/null (checked), and the bind sources the config names.
+ *
+ * The public header of rootfs/: the parts other layers use come with it. */
 #ifndef BERTH_ROOTFS_H
 #define BERTH_ROOTFS_H
 
 #include <stdbool.h>
 
+#include "hostmount.h" /* mounts of a container without a mount namespace, taken off the host */
 #include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
+#include "mount_options.h" /* the spec's mount option names */
+#include "procfs.h"	   /* checked writes and opens under /proc */
+#include "safepath.h"	   /* paths resolved inside a root, by fd */
 
 struct rootfs_config {
 	const struct berth_spec *spec;

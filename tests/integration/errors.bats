@@ -228,6 +228,23 @@ assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)", 
 EOF
 }
 
+@test "--log-format json: a message with control characters and bytes that are not UTF-8 is still one valid JSON line" {
+	# The id is refused and echoed in the message. jansson wrote no line at
+	# all for bytes that are not UTF-8; now they become U+FFFD, and the
+	# control characters are escaped as jansson (and Go's encoder) do.
+	run berth --log "$BERTH_TEST_DIR/log.json" --log-format json state "$(printf 'a\001b"\\c\td\377\303\251')"
+	[ "$status" -ne 0 ]
+	cat "$BERTH_TEST_DIR/log.json"
+	grep -qF '"msg":"invalid container id format: a\u0001b\"\\c\td\ufffd' "$BERTH_TEST_DIR/log.json"
+	python3 - "$BERTH_TEST_DIR/log.json" <<'EOF'
+import json, sys
+lines = [l for l in open(sys.argv[1], encoding="utf-8").read().splitlines() if l.strip()]
+assert len(lines) == 1, lines
+d = json.loads(lines[0])
+assert d["level"] == "error" and d["msg"].endswith('a\x01b"\\c\td\ufffd\u00e9'), d
+EOF
+}
+
 @test "--log FILE (text): the error line has level=error and the message" {
 	set_args true
 	update_config 'c["root"]["path"] = "no-such-rootfs"'
