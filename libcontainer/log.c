@@ -88,6 +88,29 @@ static void write_all(int fd, const char *s, size_t len)
 	}
 }
 
+/* The two-character escape both quoted forms share, or NULL. JSON adds
+ * \b and \f, which Go's %q writes as \x08 and \x0c. */
+static const char *short_escape(unsigned char c, bool json)
+{
+	switch (c) {
+	case '"':
+		return "\\\"";
+	case '\\':
+		return "\\\\";
+	case '\n':
+		return "\\n";
+	case '\t':
+		return "\\t";
+	case '\r':
+		return "\\r";
+	case '\b':
+		return json ? "\\b" : NULL;
+	case '\f':
+		return json ? "\\f" : NULL;
+	}
+	return NULL;
+}
+
 /* The inside of a Go %q string, as logrus writes a quoted value: a line
  * stays one line and a reader can split on the closing quote. */
 static void quote(const char *msg, char *out, size_t len)
@@ -95,24 +118,8 @@ static void quote(const char *msg, char *out, size_t len)
 	size_t o = 0;
 
 	for (const unsigned char *c = (const unsigned char *)msg; *c && o + 5 < len; c++) {
-		const char *esc = NULL;
-		switch (*c) {
-		case '"':
-			esc = "\\\"";
-			break;
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		}
+		const char *esc = short_escape(*c, false);
+
 		if (esc) {
 			memcpy(out + o, esc, 2);
 			o += 2;
@@ -159,9 +166,9 @@ static size_t utf8_length(const unsigned char *c)
 	return n;
 }
 
-/* The inside of a JSON string, as jansson writes one: the two escapes and
- * the short control escapes, \u00XX for the other controls. Bytes that are
- * not UTF-8 become U+FFFD, so a line is always valid JSON. */
+/* The inside of a JSON string, as jansson writes one: the short escapes,
+ * \u00XX for the other controls. Bytes that are not UTF-8 become U+FFFD,
+ * so a line is always valid JSON. */
 static void json_escape(const char *msg, char *out, size_t len)
 {
 	size_t o = 0;
@@ -169,38 +176,13 @@ static void json_escape(const char *msg, char *out, size_t len)
 
 	while (*c && o + 7 < len) {
 		size_t n = utf8_length(c);
-		const char *esc = NULL;
+		const char *esc = n == 1 ? short_escape(*c, true) : NULL;
 
 		if (n == 0) {
 			memcpy(out + o, "\\ufffd", 6);
 			o += 6;
-			c++;
-			continue;
-		}
-		switch (*c) {
-		case '"':
-			esc = "\\\"";
-			break;
-		case '\\':
-			esc = "\\\\";
-			break;
-		case '\b':
-			esc = "\\b";
-			break;
-		case '\f':
-			esc = "\\f";
-			break;
-		case '\n':
-			esc = "\\n";
-			break;
-		case '\r':
-			esc = "\\r";
-			break;
-		case '\t':
-			esc = "\\t";
-			break;
-		}
-		if (esc) {
+			n = 1;
+		} else if (esc) {
 			memcpy(out + o, esc, 2);
 			o += 2;
 		} else if (*c < 0x20) {
