@@ -23,6 +23,7 @@ struct cli_globals {
 	const char *cgroup_manager; /* --cgroup-manager cgroupfs|systemd|disabled (NULL = auto) */
 	const char *criu;	    /* --criu: the CRIU binary (NULL = "criu" from PATH) */
 	char **self_argv;	    /* main()'s argv, for a re-exec from a sealed copy */
+	bool resealed;		    /* this image is that re-exec: warnings were given */
 };
 
 struct cli_command {

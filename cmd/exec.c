@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "exec_args.h"
+#include "libcontainer/cleanup.h"
 #include "runtime/exec.h"
 
 struct strv {
@@ -51,6 +53,8 @@ static int run_exec(const struct cli_globals *g, int argc, char **argv, struct b
 	struct exec_opts o = {0};
 	/* released on every return, usage errors included */
 	__attribute__((cleanup(strv_release))) struct strv env = {0}, groups = {0}, caps = {0};
+	_cleanup_free_ uint32_t *gids = NULL;
+	const char *user = NULL;
 	struct runtime_opts ro;
 	int c;
 
@@ -70,7 +74,7 @@ static int run_exec(const struct cli_globals *g, int argc, char **argv, struct b
 			o.tty = true;
 			break;
 		case 'u':
-			o.user = optarg;
+			user = optarg;
 			break;
 		case 'g':
 			if (strv_add(&groups, optarg) < 0)
@@ -125,10 +129,17 @@ static int run_exec(const struct cli_globals *g, int argc, char **argv, struct b
 	}
 	o.env = env.v;
 	o.n_env = env.n;
-	o.groups = groups.v;
-	o.n_groups = groups.n;
-	o.caps = caps.v;
-	o.n_caps = caps.n;
+	/* --user and --additional-gids count only for a command given as args:
+	 * a process.json says who runs it (and no command is an error later). */
+	if (!o.process_file && o.n_args) {
+		if (user && exec_parse_user(user, &o.user, err) < 0)
+			return -1;
+		if (exec_parse_gids(groups.v, groups.n, &gids, err) < 0)
+			return -1;
+		o.gids = gids;
+		o.n_gids = groups.n;
+	}
+	o.caps = exec_parse_caps(caps.v, caps.n, g->resealed);
 	cli_runtime_opts(g, &ro);
 	return runtime_exec(&ro, &o, err);
 }

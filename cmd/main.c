@@ -183,6 +183,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	g.self_argv = argv;
+	g.resealed = exeseal_take_reexec_mark();
 	if (parse_globals(argc, argv, &g, &next) < 0)
 		return CLI_EXIT_USAGE;
 	if (!g.root)

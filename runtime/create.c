@@ -399,7 +399,7 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	if (bundle_load(o->bundle, true, x.bundle, x.rootfs, &x.spec, err) < 0 ||
 	    take_listen_fds(&x, err) < 0)
 		goto out;
-	enum exeseal_mode seal = exeseal_needed(x.spec, NULL, 0);
+	enum exeseal_mode seal = exeseal_needed(x.spec, 0);
 	if (ro->argv && !exeseal_is_sealed(seal)) {
 		exeseal_reexec(seal, ro->argv, err);
 		goto out; /* reached only when the re-exec failed */

@@ -31,8 +31,7 @@ struct exec_ctx {
 	struct berth_spec *spec;
 	struct berth_process *parsed; /* from -p */
 	struct berth_process proc;    /* what runs: a shallow copy with overrides */
-	char **env;		      /* owned arrays of the copy (strings are borrowed) */
-	uint32_t *gids;
+	char **env;		      /* owned array of the copy (strings are borrowed) */
 	struct caps_sets caps;
 	bool have_caps;
 	struct seccomp_filter *seccomp;
@@ -46,24 +45,6 @@ struct exec_ctx {
 	int notify_sock; /* seccomp listener connected early, or -1 */
 	struct pidfile pidfile;
 };
-
-static int parse_user(const char *s, struct berth_user *u, struct berth_error *err)
-{
-	char *end;
-	unsigned long uid = strtoul(s, &end, 10);
-
-	if (end == s || (*end && *end != ':'))
-		return berr_set(err, "--user %s: expected UID[:GID]", s);
-	u->uid = (uint32_t)uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-		unsigned long gid = strtoul(g, &end, 10);
-		if (end == g || *end)
-			return berr_set(err, "--user %s: expected UID[:GID]", s);
-		u->gid = (uint32_t)gid;
-	}
-	return 0;
-}
 
 /* env of the config, then each -e K=V: a name given twice ends up once,
  * with its last value (process_resolve_exec merges them, as runc does). */
@@ -109,21 +90,14 @@ static int build_process(struct exec_ctx *x, struct berth_error *err)
 	x->proc.has_console_size = false;
 	if (o->cwd)
 		x->proc.cwd = (char *)o->cwd;
-	if (o->user && parse_user(o->user, &x->proc.user, err) < 0)
-		return -1;
-	if (o->n_groups) {
-		x->gids = calloc(o->n_groups, sizeof(*x->gids));
-		if (!x->gids)
-			return berr_sys(err, ENOMEM, "allocate groups");
-		for (size_t i = 0; i < o->n_groups; i++) {
-			char *end;
-			x->gids[i] = (uint32_t)strtoul(o->groups[i], &end, 10);
-			if (end == o->groups[i] || *end)
-				return berr_set(err, "--additional-gids %s: not a number",
-						o->groups[i]);
-		}
-		x->proc.user.additional_gids = x->gids;
-		x->proc.user.n_additional_gids = o->n_groups;
+	if (o->user.set)
+		x->proc.user.uid = o->user.uid;
+	if (o->user.has_gid)
+		x->proc.user.gid = o->user.gid;
+	if (o->n_gids) {
+		/* borrowed, as the strings are: the copy is never freed as a whole */
+		x->proc.user.additional_gids = (uint32_t *)o->gids;
+		x->proc.user.n_additional_gids = o->n_gids;
 	}
 	if (o->no_new_privs)
 		x->proc.no_new_privileges = true;
@@ -134,30 +108,21 @@ static int build_process(struct exec_ctx *x, struct berth_error *err)
 	return merge_env(x, err);
 }
 
-/* --cap adds to bounding, effective and permitted, and to ambient only when
- * the config has inheritable bits; never to inheritable (CVE-2022-29162). */
+/* Added capabilities go to bounding, effective and permitted, and to ambient
+ * only when the config has inheritable bits; never to inheritable
+ * (CVE-2022-29162). */
 static int prepare_caps(struct exec_ctx *x, struct berth_error *err)
 {
+	uint64_t add = x->o->caps;
+
 	if (caps_parse(&x->proc.capabilities, &x->caps, err) < 0)
 		return -1;
 	x->have_caps = true;
-	for (size_t i = 0; i < x->o->n_caps; i++) {
-		int cap;
-		char name[64];
-		snprintf(name, sizeof(name), "%s%s",
-			 strncasecmp(x->o->caps[i], "CAP_", 4) == 0 ? "" : "CAP_", x->o->caps[i]);
-		if (cap_from_name_checked(name, &cap) < 0) {
-			/* as in config.json, and as runc: skipped with a warning */
-			log_warn("--cap %s: unknown capability ignored", x->o->caps[i]);
-			continue;
-		}
-		uint64_t bit = 1ULL << cap;
-		x->caps.bounding |= bit;
-		x->caps.effective |= bit;
-		x->caps.permitted |= bit;
-		if (x->caps.inheritable)
-			x->caps.ambient |= bit;
-	}
+	x->caps.bounding |= add;
+	x->caps.effective |= add;
+	x->caps.permitted |= add;
+	if (x->caps.inheritable)
+		x->caps.ambient |= add;
 	return 0;
 }
 
@@ -188,7 +153,7 @@ static int load(struct exec_ctx *x, struct berth_error *err)
 	x->spec = berth_spec_load(path, err);
 	if (!x->spec)
 		return berr_prefix(err, "container %s", x->o->id);
-	enum exeseal_mode seal = exeseal_needed(x->spec, x->o->caps, x->o->n_caps);
+	enum exeseal_mode seal = exeseal_needed(x->spec, x->o->caps);
 	if (x->ro->argv && !exeseal_is_sealed(seal))
 		return exeseal_reexec(seal, x->ro->argv, err);
 	x->init_pidfd = pidfd_open_pid(x->c->pid, err);
@@ -395,7 +360,6 @@ static void cleanup(struct exec_ctx *x)
 	if (x->seccomp)
 		seccomp_filter_free(x->seccomp);
 	free(x->env);
-	free(x->gids);
 	if (x->parsed)
 		berth_process_free(x->parsed);
 	berth_spec_free(x->spec);

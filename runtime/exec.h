@@ -4,8 +4,16 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lifecycle.h"
+
+/* Who the process runs as, when not the config's user. */
+struct exec_user {
+	bool set;     /* uid replaces the config's */
+	bool has_gid; /* and gid too */
+	uint32_t uid, gid;
+};
 
 struct exec_opts {
 	const char *id;
@@ -15,11 +23,11 @@ struct exec_opts {
 	char **env; /* -e K=V, added to (or replacing in) the config's env */
 	size_t n_env;
 	const char *cwd;
-	const char *user; /* -u UID[:GID] */
-	char **groups;	  /* -g GID */
-	size_t n_groups;
-	char **caps; /* -c CAP: added to bounding/effective/permitted (never inheritable) */
-	size_t n_caps;
+	struct exec_user user;
+	const uint32_t *gids; /* replace the config's additional gids when n_gids > 0 */
+	size_t n_gids;
+	uint64_t caps; /* bit n = capability n: added to bounding/effective/permitted
+			* (never inheritable) */
 	const char *apparmor;
 	const char *process_label;
 	bool no_new_privs;

@@ -4,8 +4,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <linux/fs.h>
 #include <linux/mount.h>
+#include <stdlib.h>
 #include <strings.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -18,6 +20,9 @@
 #include "libcontainer/cleanup.h"
 
 extern char **environ;
+
+/* Set in the environment of a sealed re-execution, for exeseal_take_reexec_mark. */
+#define REEXEC_MARK "_BERTH_EXESEALED"
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
@@ -37,12 +42,11 @@ static bool has_cap(char *const *v, size_t n, const char *name)
 	return false;
 }
 
-static bool can_hold(const struct berth_spec *spec, char *const *extra, size_t n_extra,
-		     const char *cap)
+static bool can_hold(const struct berth_spec *spec, uint64_t extra, int cap, const char *name)
 {
 	const struct berth_capabilities *c = &spec->process.capabilities;
 
-	return has_cap(c->bounding, c->n_bounding, cap) || has_cap(extra, n_extra, cap);
+	return has_cap(c->bounding, c->n_bounding, name) || (extra & (1ULL << cap));
 }
 
 /* chattr +i: nobody may open the file for writing, root included, unless
@@ -54,8 +58,7 @@ static bool binary_is_immutable(int fd)
 	return ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0 && (flags & FS_IMMUTABLE_FL);
 }
 
-enum exeseal_mode exeseal_needed(const struct berth_spec *spec, char *const *extra_caps,
-				 size_t n_extra)
+enum exeseal_mode exeseal_needed(const struct berth_spec *spec, uint64_t extra_caps)
 {
 	const struct berth_namespace *user = berth_spec_namespace(spec, BERTH_NS_USER);
 	_cleanup_close_ int fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
@@ -63,7 +66,8 @@ enum exeseal_mode exeseal_needed(const struct berth_spec *spec, char *const *ext
 
 	if (fd < 0 || fstat(fd, &st) < 0)
 		return EXESEAL_MEMFD;
-	if (!can_hold(spec, extra_caps, n_extra, "CAP_LINUX_IMMUTABLE") && binary_is_immutable(fd))
+	if (!can_hold(spec, extra_caps, CAP_LINUX_IMMUTABLE, "CAP_LINUX_IMMUTABLE") &&
+	    binary_is_immutable(fd))
 		return EXESEAL_NONE;
 	/* A user namespace of its own: only a mapped host root or owner could write. */
 	if (user && !(user->path && *user->path) &&
@@ -71,8 +75,8 @@ enum exeseal_mode exeseal_needed(const struct berth_spec *spec, char *const *ext
 	    !maps_uid(spec->linux_.uid_mappings, spec->linux_.n_uid_mappings, st.st_uid))
 		return EXESEAL_NONE;
 	/* CAP_SYS_ADMIN could remount a read-only mount; not unseal a memfd. */
-	return can_hold(spec, extra_caps, n_extra, "CAP_SYS_ADMIN") ? EXESEAL_MEMFD
-								    : EXESEAL_RO_MOUNT;
+	return can_hold(spec, extra_caps, CAP_SYS_ADMIN, "CAP_SYS_ADMIN") ? EXESEAL_MEMFD
+									  : EXESEAL_RO_MOUNT;
 }
 
 bool exeseal_is_sealed(enum exeseal_mode mode)
@@ -136,8 +140,22 @@ int exeseal_reexec(enum exeseal_mode mode, char **argv, struct berth_error *err)
 		fd = sealed_copy_of_self(err);
 	if (fd < 0)
 		return -1;
+	if (setenv(REEXEC_MARK, "1", 1) < 0) {
+		int e = errno;
+		close(fd);
+		return berr_sys(err, e, "setenv");
+	}
 	syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
 	int e = errno;
+	unsetenv(REEXEC_MARK);
 	close(fd);
 	return berr_sys(err, e, "re-execute berth from a protected binary");
+}
+
+bool exeseal_take_reexec_mark(void)
+{
+	bool marked = getenv(REEXEC_MARK) != NULL;
+
+	unsetenv(REEXEC_MARK);
+	return marked;
 }

@@ -18,6 +18,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
@@ -28,13 +29,15 @@ enum exeseal_mode {
 	EXESEAL_MEMFD,	  /* run from a sealed memfd copy */
 };
 
-/* What a container with this config (and `extra_caps` capability names of
- * an exec'd process, may be NULL) needs. */
-enum exeseal_mode exeseal_needed(const struct berth_spec *spec, char *const *extra_caps,
-				 size_t n_extra);
+/* What a container with this config (and `extra_caps`, the capabilities an
+ * exec'd process adds: bit n = capability n) needs. */
+enum exeseal_mode exeseal_needed(const struct berth_spec *spec, uint64_t extra_caps);
 /* True when this process already runs from a binary that `mode` accepts. */
 bool exeseal_is_sealed(enum exeseal_mode mode);
 /* Re-execute argv from a protected binary. Returns only on failure. */
 int exeseal_reexec(enum exeseal_mode mode, char **argv, struct berth_error *err);
+/* True in the image exeseal_reexec() started (once: the mark is cleared), so
+ * that what the first image already told the user is not told twice. */
+bool exeseal_take_reexec_mark(void);
 
 #endif
