@@ -12,18 +12,7 @@
 # Must never: leave a container or a cgroup behind.
 
 BERTH=${BERTH:-/usr/bin/berth}
-fails=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-# check NAME COMMAND...: PASS when COMMAND succeeds
-check() {
-	name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
-}
+. "${0%/*}/checks.sh"
 
 work=/tmp/cg2
 mkdir -p "$work"
@@ -46,18 +35,7 @@ start_detached() {
 }
 
 # wait_for TENTHS COMMAND...
-wait_for() {
-	t=$1
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		usleep 100000
-		t=$((t - 1))
-	done
-	return 1
-}
 
-file_is() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
 out_has() { grep -q "$1" "$OUT"; }
 keyed_gt0() { awk -v k="$2" '$1 == k && $2 > 0 { f = 1 } END { exit !f }' "$1" 2>/dev/null; }
 status_is() { "$BERTH" state "$ID" 2>/dev/null | grep -q "\"status\": *\"$1\""; }

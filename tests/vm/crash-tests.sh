@@ -14,12 +14,7 @@
 BERTH=${BERTH:-/usr/bin/berth}
 ROOT=/run/crash-root
 B=/tmp/crash-bundle
-fails=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1${2:+: $2}"
-	fails=$((fails + 1))
-}
+. "${0%/*}/checks.sh"
 
 mkbundle "$B" -- sleep 31337
 

@@ -27,28 +27,7 @@
 # berth-vm-modules: nf_tables nft_compat xt_mark nf_conntrack_netlink
 # berth-vm-modules: unix_diag inet_diag tcp_diag udp_diag raw_diag af_packet_diag netlink_diag
 
-fails=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-# check NAME COMMAND...: PASS when COMMAND succeeds
-check() {
-	name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
-}
-wait_for() { # TENTHS COMMAND...
-	t=$1
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		usleep 100000
-		t=$((t - 1))
-	done
-	return 1
-}
+. "${0%/*}/checks.sh"
 
 if ! criu check >/tmp/criu-check.log 2>&1; then
 	cat /tmp/criu-check.log

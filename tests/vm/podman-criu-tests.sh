@@ -16,17 +16,7 @@
 # berth-vm-modules: udp_diag raw_diag af_packet_diag netlink_diag
 
 set -u
-fails=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-check() {
-	local name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
-}
+. "${0%/*}/checks.sh"
 
 if ! criu check >/tmp/criu-check.log 2>&1; then
 	cat /tmp/criu-check.log

@@ -20,29 +20,7 @@
 # is thrown away, but the script cleans up as the host tests do).
 
 BERTH=${BERTH:-/usr/bin/berth}
-fails=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1${2:+: $2}"
-	fails=$((fails + 1))
-}
-# check NAME COMMAND...: PASS when COMMAND succeeds
-check() {
-	name=$1
-	shift
-	if "$@"; then pass "$name"; else fail "$name" "$(echo "$*" | head -c 200)"; fi
-}
-file_is() { [ "$(cat "$1" 2>/dev/null)" = "$2" ]; }
-wait_for() { # TENTHS COMMAND...
-	t=$1
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		usleep 100000
-		t=$((t - 1))
-	done
-	return 1
-}
+. "${0%/*}/checks.sh"
 
 CGROOT=/sys/fs/cgroup
 DELEG=$CGROOT/user-1000 # the delegated subtree

@@ -31,7 +31,7 @@ usage: $0 [--berth PATH] [--log FILE] [--timeout SECS] [SCRIPT]
 
   --berth PATH     berth binary to test (default: \$BERTH_BIN, else
                    $repo/build/cmd/berth, else the newest build*/cmd/berth)
-  --log FILE       console log (default: \${TMPDIR:-/tmp}/berth-vm-<script>.log)
+  --log FILE       console log (default: \${TMPDIR:-/tmp}/berth-vm-<script>.<pid>.log)
   --timeout SECS   kill the VM after SECS seconds (default: \${BERTH_VM_TIMEOUT:-600})
   SCRIPT           busybox sh script run inside the VM (default:
                    tests/vm/cgroup-v2-tests.sh if present, else tests/vm/smoke.sh)
@@ -90,7 +90,7 @@ berth=$(cd "$(dirname "$berth")" && pwd)/$(basename "$berth")
 [ "$(uname -m)" = x86_64 ] || die "only x86_64 hosts are supported"
 
 script_name=$(basename "$script" .sh)
-log=${log:-${TMPDIR:-/tmp}/berth-vm-$script_name.log}
+log=${log:-${TMPDIR:-/tmp}/berth-vm-$script_name.$$.log}
 cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
 modules_wanted=${BERTH_VM_MODULES:-overlay veth}
 
@@ -223,6 +223,7 @@ cp "$here/init.sh" "$initrd_root/init"
 cp "$here/mkbundle.sh" "$initrd_root/usr/bin/mkbundle"
 chmod 0755 "$initrd_root/init" "$initrd_root/usr/bin/mkbundle"
 cp "$script" "$initrd_root/test/script.sh"
+cp "$here/checks.sh" "$initrd_root/test/checks.sh"
 # The script's own limit leaves time for boot and power-off, so a hanging
 # script still ends with a marker (exit 137).
 guest_margin=$((timeout_s / 10 > 30 ? timeout_s / 10 : 30))

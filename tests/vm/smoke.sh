@@ -8,12 +8,7 @@
 # Must never: leave a container or a cgroup behind.
 
 BERTH=${BERTH:-/usr/bin/berth}
-fails=0
-pass() { echo "PASS $1"; }
-fail() {
-	echo "FAIL $1${2:+: $2}"
-	fails=$((fails + 1))
-}
+. "${0%/*}/checks.sh"
 
 # --- the host is pure cgroup v2 ---------------------------------------------
 

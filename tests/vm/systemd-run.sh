@@ -50,7 +50,7 @@ helper=$(dirname "$berth")/../libexec/berth-systemd
 [ -x "$helper" ] || die "no $helper next to $berth: build with libsystemd-dev installed (meson feature 'systemd')"
 command -v busybox >/dev/null || die "busybox is needed on the host"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is needed"
-log=${log:-${TMPDIR:-/tmp}/berth-vm-systemd-$(basename "$script" .sh).log}
+log=${log:-${TMPDIR:-/tmp}/berth-vm-systemd-$(basename "$script" .sh).$$.log}
 cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
 
 # The kernel run.sh caches; fetched by a short run.sh boot when missing.
@@ -123,6 +123,7 @@ mkdir -p "$p/usr/local/sbin" "$p/usr/local/libexec" "$p/opt/berth-test" \
 cp "$berth" "$p/usr/local/sbin/berth"
 cp "$helper" "$p/usr/local/libexec/berth-systemd"
 cp "$script" "$p/opt/berth-test/script.sh"
+cp "$here/checks.sh" "$p/opt/berth-test/checks.sh"
 # BERTH_VM_ONLY="podman ctr": the script may run only those parts
 echo "${BERTH_VM_ONLY:-}" >"$p/opt/berth-test/only"
 # BERTH_VM_COMPARE="driver ctr": repeat only those parts with runc (default all)
