@@ -20,7 +20,7 @@
 #include "container.h"
 #include "crash_point.h"
 #include "create_common.h"
-#include "hooks.h"
+#include "libcontainer/process/hooks.h"
 #include "host_rootfs.h"
 #include "intent.h"
 #include "lifecycle.h"
@@ -261,7 +261,6 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	    .host_procfd = x->procfd,
 	    .parent_fds = {x->sync[0], x->c.dir_fd, x->console_sock,
 			   cgroup_manager_clone_fd(x->c.cgroup), -1, -1},
-	    .run_hooks = hooks_run_env,
 	};
 	/* Relative mount sources are relative to the bundle, as with runc. */
 	if (chdir(x->bundle) < 0)

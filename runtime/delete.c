@@ -10,7 +10,7 @@
 
 #include "container.h"
 #include "crash_point.h"
-#include "hooks.h"
+#include "libcontainer/process/hooks.h"
 #include "host_rootfs.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"

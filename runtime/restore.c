@@ -24,7 +24,7 @@
 #include "container.h"
 #include "create_common.h"
 #include "criu_images.h"
-#include "hooks.h"
+#include "libcontainer/process/hooks.h"
 #include "intent.h"
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"

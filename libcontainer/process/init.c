@@ -17,6 +17,7 @@
 #include "libcontainer/cgroups/cgroup.h"
 #include "console.h"
 #include "libcontainer/fdclose.h"
+#include "hooks.h"
 #include "libcontainer/log.h"
 #include "namespaces.h"
 #include "identity.h"
@@ -244,6 +245,9 @@ static int wait_for_start(const struct init_config *cfg, struct berth_error *err
 	return 0;
 }
 
+/* The hooks around the mounts: prestart and createRuntime run in the
+ * parent (which answers with the state document), createContainer here,
+ * before pivot_root. */
 static int before_pivot(void *arg, struct berth_error *err)
 {
 	struct init_state *st = arg;
@@ -261,10 +265,7 @@ static int before_pivot(void *arg, struct berth_error *err)
 	    expect(st, SYNC_HOOKS_DONE, &msg, err) < 0)
 		return -1;
 	memcpy(st->state_json, msg.payload, msg.len + 1);
-	if (h->create_container.n && cfg->run_hooks)
-		return cfg->run_hooks(&h->create_container, "createContainer", st->state_json, NULL,
-				      err);
-	return 0;
+	return hooks_run(&h->create_container, "createContainer", st->state_json, err);
 }
 
 static int init_steps(struct init_state *st)
@@ -359,9 +360,8 @@ static int init_steps(struct init_state *st)
 		return -1;
 	/* Under the filter, with the process's identity and environment, as
 	 * runc runs them. */
-	if (spec->hooks.start_container.n && cfg->run_hooks &&
-	    cfg->run_hooks(&spec->hooks.start_container, "startContainer", st->state_json, pc.envp,
-			   err) < 0)
+	if (hooks_run_env(&spec->hooks.start_container, "startContainer", st->state_json, pc.envp,
+			  err) < 0)
 		return -1;
 	return process_exec(&pc, err);
 }

@@ -34,13 +34,6 @@ struct init_config {
 	/* The parent's fds the child must drop at once: above all the state dir,
 	 * whose flock would otherwise be held until the init execs. -1 = unused. */
 	int parent_fds[6];
-	/* prestart/createRuntime run in the parent; createContainer here, before
-	 * pivot_root; startContainer after start, before execve. `kind` is the
-	 * spec's name ("createContainer"); the state document comes from the
-	 * parent; a hook without "env" gets `default_env` (NULL: none). May be
-	 * NULL when there are no hooks. */
-	int (*run_hooks)(const struct berth_hook_list *l, const char *kind, const char *state_json,
-			 char *const *default_env, struct berth_error *err);
 };
 
 /* Runs in the clone3 child and never returns: it execs the workload or

@@ -1,4 +1,4 @@
-/* test_hooks.c - runtime/hooks.c with real hooks: /bin/sh scripts that
+/* test_hooks.c - libcontainer/process/hooks.c with real hooks: /bin/sh scripts that
  * record what they were given into a temp dir. */
 #include <check.h>
 #include <stdbool.h>
@@ -11,7 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "runtime/hooks.h"
+#include "libcontainer/process/hooks.h"
 
 static char tmpdir[] = "/tmp/berth-test-hooks-XXXXXX";
 

@@ -1,4 +1,6 @@
-/* hooks.h - run one list of OCI hooks (prestart, createRuntime, ...).
+/* hooks.h - the hook runner: run one list of OCI hooks (prestart,
+ * createRuntime, ...). The init calls it for createContainer and
+ * startContainer, runtime/ for the kinds that run outside the container.
  *
  * Each hook is a program run in the runtime's namespaces with the container
  * state document on its stdin, its args and env exactly as configured (no
@@ -7,7 +9,8 @@
  * beyond stdio.
  * Hooks run in order; the first failure stops the list. This module only
  * runs hooks: it decides nothing about which kinds run when, nor whether a
- * failure is fatal (poststart/poststop only warn), and never prints. */
+ * failure is fatal (poststart/poststop only warn), nor what the state
+ * document says (runtime/ renders it), and never prints. */
 #ifndef BERTH_HOOKS_H
 #define BERTH_HOOKS_H
 
