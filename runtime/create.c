@@ -20,7 +20,6 @@
 #include "container.h"
 #include "crash_point.h"
 #include "create_common.h"
-#include "libcontainer/process/hooks.h"
 #include "host_rootfs.h"
 #include "intent.h"
 #include "lifecycle.h"

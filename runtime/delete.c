@@ -10,7 +10,6 @@
 
 #include "container.h"
 #include "crash_point.h"
-#include "libcontainer/process/hooks.h"
 #include "host_rootfs.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"

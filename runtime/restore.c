@@ -24,7 +24,6 @@
 #include "container.h"
 #include "create_common.h"
 #include "criu_images.h"
-#include "libcontainer/process/hooks.h"
 #include "intent.h"
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"

@@ -8,7 +8,7 @@
 
 #include "container.h"
 #include "crash_point.h"
-#include "libcontainer/process/hooks.h"
+#include "libcontainer/process/process.h"
 #include "lifecycle.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/log.h"

@@ -11,6 +11,7 @@
 #include "clone3.h"	/* clone3 and pidfd calls the kernel headers lack */
 #include "console.h"	/* the pty: make it in the container, pass the master out */
 #include "exeseal.h"	/* re-exec from a copy of berth the container can't write */
+#include "hooks.h"	/* the hook runner: fork, exec, timeout, the state on stdin */
 #include "identity.h"	/* the workload's limits, user, caps, cwd, exec */
 #include "init.h"	/* the container init's steps, in the clone3 child */
 #include "join.h"	/* an exec'd process joining a running container */
