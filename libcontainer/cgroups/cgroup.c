@@ -422,9 +422,9 @@ int cgroup_manager_kill_all(struct cgroup_manager *m, int sig, struct berth_erro
 	return drv(m)->kill_all(m, sig, err);
 }
 
-json_t *cgroup_manager_stats(struct cgroup_manager *m, struct berth_error *err)
+int cgroup_manager_stats(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_error *err)
 {
-	return drv(m)->stats(m, err);
+	return drv(m)->stats(m, st, err);
 }
 
 int cgroup_manager_destroy(struct cgroup_manager *m, struct berth_error *err)

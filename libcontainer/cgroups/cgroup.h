@@ -9,7 +9,6 @@
 #ifndef BERTH_CGROUP_H
 #define BERTH_CGROUP_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +16,7 @@
 
 #include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
+#include "stats.h"
 
 struct cgroup_manager;
 
@@ -89,8 +89,10 @@ int cgroup_manager_is_frozen(struct cgroup_manager *m, bool *frozen, struct bert
 /* Every PID in the cgroup (and its descendants); free(*pids). */
 int cgroup_manager_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err);
 int cgroup_manager_kill_all(struct cgroup_manager *m, int sig, struct berth_error *err);
-/* Stats in runc's `events --stats` shape (the "data" object). Caller json_decref()s. */
-json_t *cgroup_manager_stats(struct cgroup_manager *m, struct berth_error *err);
+/* The cgroup's counters (stats.h); cgroup_stats_free() them. Fails only
+ * for lack of memory (then nothing is left to free). */
+int cgroup_manager_stats(struct cgroup_manager *m, struct cgroup_stats *st,
+			 struct berth_error *err);
 /* Remove every directory it created in every hierarchy. Processes still
  * inside are SIGKILLed first. Missing directories are not an error. */
 int cgroup_manager_destroy(struct cgroup_manager *m, struct berth_error *err);

@@ -38,7 +38,7 @@ struct cg_driver {
 	int (*is_frozen)(struct cgroup_manager *m, bool *frozen, struct berth_error *err);
 	int (*pids)(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err);
 	int (*kill_all)(struct cgroup_manager *m, int sig, struct berth_error *err);
-	json_t *(*stats)(struct cgroup_manager *m, struct berth_error *err);
+	int (*stats)(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_error *err);
 	int (*destroy)(struct cgroup_manager *m, struct berth_error *err);
 	int (*oom_count)(struct cgroup_manager *m, uint64_t *count, struct berth_error *err);
 };
@@ -280,8 +280,8 @@ int cg_refuse_frozen(const char *v1_freezer_dir, const char *v2_dir, struct bert
 
 /* ---- stats.c ---- */
 
-json_t *cg_stats_v1(struct cgroup_manager *m, struct berth_error *err);
-json_t *cg_stats_v2(const char *dir, struct berth_error *err);
+int cg_stats_v1(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_error *err);
+int cg_stats_v2(const char *dir, struct cgroup_stats *st, struct berth_error *err);
 
 /* ---- shared driver pieces (v1.c, v2.c used by hybrid.c) ---- */
 

@@ -6,6 +6,7 @@
 #include "cgroup_internal.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static int dis_create(struct cgroup_manager *m, const struct berth_resources *r,
 		      struct berth_error *err)
@@ -64,11 +65,12 @@ static int dis_kill_all(struct cgroup_manager *m, int sig, struct berth_error *e
 	return 0;
 }
 
-static json_t *dis_stats(struct cgroup_manager *m, struct berth_error *err)
+static int dis_stats(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_error *err)
 {
 	(void)m;
 	(void)err;
-	return json_object();
+	memset(st, 0, sizeof(*st)); /* not present: no cgroup, no counters */
+	return 0;
 }
 
 static int dis_destroy(struct cgroup_manager *m, struct berth_error *err)

@@ -1,11 +1,13 @@
-/* stats.c - the cgroup's counters in runc's `events --stats` JSON shape
- * (the "data" object: cpu, memory, pids, blkio, hugetlb).
+/* stats.c - the cgroup's counters (see stats.h): cpu, memory, pids, blkio
+ * and hugetlb, read from the v1 hierarchies or the v2 directory.
  *
  * Read-only. A file the kernel does not offer leaves its field out instead
- * of failing: stats are best effort, as runc's are. */
+ * of failing: stats are best effort, as runc's are. Only running out of
+ * memory is an error. */
 #include "cgroup_internal.h"
 
 #include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +16,9 @@
 
 #define USER_HZ 100 /* cpuacct.stat counts in USER_HZ ticks */
 
-static void set_u64(json_t *o, const char *key, uint64_t v)
+static int no_memory(struct berth_error *err)
 {
-	json_object_set_new(o, key, json_integer((json_int_t)v));
+	return berr_sys(err, ENOMEM, "read cgroup stats");
 }
 
 static bool read_u64(const char *dir, const char *file, uint64_t *v)
@@ -26,104 +28,123 @@ static bool read_u64(const char *dir, const char *file, uint64_t *v)
 	return dir && cg_read_u64(dir, file, v, &e) == 0;
 }
 
-/* Every "key value" line of a flat keyed file into an object. */
-static json_t *read_flat(const char *dir, const char *file)
+/* How many times c occurs in s: sizes the arrays before a parse. */
+static size_t count_char(const char *s, char c)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += *s == c;
+	return n;
+}
+
+/* A list of numbers separated by blanks (cpuacct.usage_percpu*). */
+static int read_u64_list(const char *dir, const char *file, struct cgroup_u64_list *l,
+			 struct berth_error *err)
 {
 	_cleanup_free_ char *s = NULL;
 	struct berth_error e;
-	json_t *o;
-	char *save = NULL;
-
-	if (!dir || cg_read(dir, file, &s, &e) < 0)
-		return NULL;
-	o = json_object();
-	for (char *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		char *sp = strchr(line, ' ');
-
-		if (!sp)
-			continue;
-		*sp = '\0';
-		set_u64(o, line, strtoull(sp + 1, NULL, 10));
-	}
-	return o;
-}
-
-static json_t *u64_array(const char *text)
-{
-	json_t *a = json_array();
 	char *end;
 
-	for (const char *p = text; p && *p; p = end) {
+	if (!dir || cg_read(dir, file, &s, &e) < 0)
+		return 0;
+	/* every number takes a digit and a separator, but the last */
+	l->v = calloc(strlen(s) / 2 + 1, sizeof(*l->v));
+	if (!l->v)
+		return no_memory(err);
+	l->present = true;
+	for (const char *p = s; *p; p = end) {
 		uint64_t v = strtoull(p, &end, 10);
 
 		if (end == p)
 			break;
-		json_array_append_new(a, json_integer((json_int_t)v));
+		l->v[l->n++] = v;
 	}
-	return a;
+	return 0;
 }
 
-static json_t *mem_entry(const char *dir, const char *prefix, bool v2)
+/* Every "key value" line of memory.stat, in file order. */
+static int read_memory_stat(const char *dir, struct cgroup_memory_stats *m, struct berth_error *err)
 {
-	json_t *o = json_object();
+	_cleanup_free_ char *s = NULL;
+	struct berth_error e;
+	char *save = NULL;
+
+	if (cg_read(dir, "memory.stat", &s, &e) < 0)
+		return 0;
+	m->raw = calloc(count_char(s, '\n') + 1, sizeof(*m->raw));
+	if (!m->raw)
+		return no_memory(err);
+	m->has_raw = true;
+	for (char *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *sp = strchr(line, ' ');
+		struct cgroup_stat_kv *kv = &m->raw[m->n_raw];
+
+		if (!sp)
+			continue;
+		*sp = '\0';
+		kv->key = strdup(line);
+		if (!kv->key)
+			return no_memory(err);
+		kv->value = strtoull(sp + 1, NULL, 10);
+		m->n_raw++;
+	}
+	return 0;
+}
+
+static void mem_entry(const char *dir, const char *prefix, bool v2, struct cgroup_mem_entry *o)
+{
 	char f[96];
 	uint64_t v;
 
 	if (v2) {
 		snprintf(f, sizeof(f), "%s.current", prefix);
-		if (read_u64(dir, f, &v))
-			set_u64(o, "usage", v);
+		o->has_usage = read_u64(dir, f, &o->usage);
 		snprintf(f, sizeof(f), "%s.peak", prefix);
-		if (read_u64(dir, f, &v))
-			set_u64(o, "max", v);
+		o->has_max = read_u64(dir, f, &o->max);
 		snprintf(f, sizeof(f), "%s.max", prefix);
-		set_u64(o, "limit", read_u64(dir, f, &v) ? v : UINT64_MAX);
+		o->limit = read_u64(dir, f, &v) ? v : UINT64_MAX;
 		snprintf(f, sizeof(f), "%s.events", prefix);
-		set_u64(o, "failcnt", cg_read_keyed(dir, f, "max", &v) == 0 ? v : 0);
-		return o;
+		o->failcnt = cg_read_keyed(dir, f, "max", &v) == 0 ? v : 0;
+		return;
 	}
 	snprintf(f, sizeof(f), "%s.usage_in_bytes", prefix);
-	if (read_u64(dir, f, &v))
-		set_u64(o, "usage", v);
+	o->has_usage = read_u64(dir, f, &o->usage);
 	snprintf(f, sizeof(f), "%s.max_usage_in_bytes", prefix);
-	if (read_u64(dir, f, &v))
-		set_u64(o, "max", v);
+	o->has_max = read_u64(dir, f, &o->max);
 	snprintf(f, sizeof(f), "%s.limit_in_bytes", prefix);
-	set_u64(o, "limit", read_u64(dir, f, &v) ? v : 0);
+	o->limit = read_u64(dir, f, &v) ? v : 0;
 	snprintf(f, sizeof(f), "%s.failcnt", prefix);
-	set_u64(o, "failcnt", read_u64(dir, f, &v) ? v : 0);
-	return o;
+	o->failcnt = read_u64(dir, f, &v) ? v : 0;
 }
 
-/* v1 blkio "8:0 Read 123" lines; v2 io.stat "8:0 rbytes=1 wbytes=2 rios=3 wios=4 ..." */
-static void blkio_v1(json_t *blkio, const char *dir, const char *file, const char *key)
+/* v1 blkio "8:0 Read 123" lines */
+static int blkio_v1(const char *dir, const char *file, struct cgroup_blkio_list *l,
+		    struct berth_error *err)
 {
 	_cleanup_free_ char *s = NULL;
 	struct berth_error e;
-	json_t *a;
 	char *save = NULL;
 
 	if (!dir || cg_read(dir, file, &s, &e) < 0)
-		return;
-	a = json_array();
+		return 0;
+	l->v = calloc(count_char(s, '\n') + 1, sizeof(*l->v));
+	if (!l->v)
+		return no_memory(err);
+	l->present = true;
 	for (char *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-		unsigned maj, min;
-		char op[32];
+		struct cgroup_blkio_entry *b = &l->v[l->n];
 		unsigned long long v;
-		json_t *o;
 
-		if (sscanf(line, "%u:%u %31s %llu", &maj, &min, op, &v) != 4)
+		if (sscanf(line, "%u:%u %31s %llu", &b->major, &b->minor, b->op, &v) != 4)
 			continue;
-		o = json_object();
-		set_u64(o, "major", maj);
-		set_u64(o, "minor", min);
-		json_object_set_new(o, "op", json_string(op));
-		set_u64(o, "value", v);
-		json_array_append_new(a, o);
+		b->value = v;
+		l->n++;
 	}
-	json_object_set_new(blkio, key, a);
+	return 0;
 }
 
+/* v2 io.stat "8:0 rbytes=1 wbytes=2 rios=3 wios=4 ..." */
 static const struct {
 	const char *key, *op;
 	bool bytes;
@@ -132,7 +153,7 @@ static const struct {
 	       {"rios", "Read", false},
 	       {"wios", "Write", false}};
 
-static void io_line(char *line, json_t *bytes, json_t *ios)
+static void io_line(char *line, struct cgroup_blkio_list *bytes, struct cgroup_blkio_list *ios)
 {
 	unsigned maj, min;
 	int off = 0;
@@ -147,54 +168,75 @@ static void io_line(char *line, json_t *bytes, json_t *ios)
 			continue;
 		*eq = '\0';
 		for (size_t i = 0; i < sizeof(io_keys) / sizeof(*io_keys); i++) {
-			json_t *o;
+			struct cgroup_blkio_list *l = io_keys[i].bytes ? bytes : ios;
+			struct cgroup_blkio_entry *b;
 
 			if (strcmp(kv, io_keys[i].key))
 				continue;
-			o = json_object();
-			set_u64(o, "major", maj);
-			set_u64(o, "minor", min);
-			json_object_set_new(o, "op", json_string(io_keys[i].op));
-			set_u64(o, "value", strtoull(eq + 1, NULL, 10));
-			json_array_append_new(io_keys[i].bytes ? bytes : ios, o);
+			b = &l->v[l->n++];
+			b->major = maj;
+			b->minor = min;
+			snprintf(b->op, sizeof(b->op), "%s", io_keys[i].op);
+			b->value = strtoull(eq + 1, NULL, 10);
 		}
 	}
 }
 
-static void blkio_v2(json_t *blkio, const char *dir)
+static int blkio_v2(const char *dir, struct cgroup_stats *st, struct berth_error *err)
 {
 	_cleanup_free_ char *s = NULL;
 	struct berth_error e;
-	json_t *bytes, *ios;
 	char *save = NULL;
+	size_t max;
 
 	if (cg_read(dir, "io.stat", &s, &e) < 0)
-		return;
-	bytes = json_array();
-	ios = json_array();
+		return 0;
+	/* at most one entry per "key=value" */
+	max = count_char(s, '=') + 1;
+	st->io_service_bytes.v = calloc(max, sizeof(*st->io_service_bytes.v));
+	st->io_serviced.v = calloc(max, sizeof(*st->io_serviced.v));
+	if (!st->io_service_bytes.v || !st->io_serviced.v)
+		return no_memory(err);
+	st->io_service_bytes.present = st->io_serviced.present = true;
 	for (char *line = strtok_r(s, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
-		io_line(line, bytes, ios);
-	json_object_set_new(blkio, "ioServiceBytesRecursive", bytes);
-	json_object_set_new(blkio, "ioServicedRecursive", ios);
+		io_line(line, &st->io_service_bytes, &st->io_serviced);
+	return 0;
 }
 
-/* hugetlb.<size>.* for every page size the kernel offers */
-static json_t *hugetlb(const char *dir, bool v2)
+/* hugetlb.<size>.* for one page size; false when the cgroup lacks it */
+static bool hugetlb_size(const char *dir, const char *size, bool v2, struct cgroup_hugetlb_stats *o)
 {
-	json_t *h = json_object();
-	DIR *d = opendir("/sys/kernel/mm/hugepages");
-	struct dirent *de;
+	char f[128];
+	uint64_t v;
 
-	if (!d || !dir) {
-		if (d)
-			closedir(d);
-		return h;
+	memset(o, 0, sizeof(*o));
+	snprintf(o->size, sizeof(o->size), "%s", size);
+	snprintf(f, sizeof(f), v2 ? "hugetlb.%s.current" : "hugetlb.%s.usage_in_bytes", size);
+	if (!read_u64(dir, f, &o->usage))
+		return false;
+	if (!v2) {
+		snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
+		o->has_max = read_u64(dir, f, &o->max);
+		snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
+		o->failcnt = read_u64(dir, f, &v) ? v : 0;
+	} else {
+		snprintf(f, sizeof(f), "hugetlb.%s.events", size);
+		o->failcnt = cg_read_keyed(dir, f, "max", &v) == 0 ? v : 0;
 	}
-	while ((de = readdir(d))) {
+	return true;
+}
+
+/* every page size the kernel offers, in directory order */
+static int hugetlb(const char *dir, bool v2, struct cgroup_stats *st, struct berth_error *err)
+{
+	DIR *d = dir ? opendir("/sys/kernel/mm/hugepages") : NULL;
+	struct dirent *de;
+	int rc = 0;
+
+	while (d && (de = readdir(d))) {
+		struct cgroup_hugetlb_stats h, *grown;
 		unsigned long kb;
-		char size[32], f[128];
-		uint64_t v;
-		json_t *o;
+		char size[32];
 
 		if (sscanf(de->d_name, "hugepages-%lukB", &kb) != 1)
 			continue;
@@ -204,70 +246,69 @@ static json_t *hugetlb(const char *dir, bool v2)
 			snprintf(size, sizeof(size), "%luMB", kb / 1024);
 		else
 			snprintf(size, sizeof(size), "%luKB", kb);
-		o = json_object();
-		snprintf(f, sizeof(f), v2 ? "hugetlb.%s.current" : "hugetlb.%s.usage_in_bytes",
-			 size);
-		if (!read_u64(dir, f, &v)) {
-			json_decref(o);
+		if (!hugetlb_size(dir, size, v2, &h))
 			continue;
+		grown = realloc(st->hugetlb, (st->n_hugetlb + 1) * sizeof(*grown));
+		if (!grown) {
+			rc = no_memory(err);
+			break;
 		}
-		set_u64(o, "usage", v);
-		if (!v2) {
-			snprintf(f, sizeof(f), "hugetlb.%s.max_usage_in_bytes", size);
-			if (read_u64(dir, f, &v))
-				set_u64(o, "max", v);
-			snprintf(f, sizeof(f), "hugetlb.%s.failcnt", size);
-			set_u64(o, "failcnt", read_u64(dir, f, &v) ? v : 0);
-		} else {
-			snprintf(f, sizeof(f), "hugetlb.%s.events", size);
-			set_u64(o, "failcnt", cg_read_keyed(dir, f, "max", &v) == 0 ? v : 0);
-		}
-		json_object_set_new(h, size, o);
+		st->hugetlb = grown;
+		st->hugetlb[st->n_hugetlb++] = h;
 	}
-	closedir(d);
-	return h;
+	if (d)
+		closedir(d);
+	return rc;
 }
 
-static json_t *pids_obj(const char *dir)
+static void pids_stats(const char *dir, struct cgroup_pids_stats *p)
 {
-	json_t *p = json_object();
-	uint64_t v;
-
-	if (read_u64(dir, "pids.current", &v))
-		set_u64(p, "current", v);
-	if (read_u64(dir, "pids.max", &v) && v != UINT64_MAX)
-		set_u64(p, "limit", v);
-	return p;
+	p->has_current = read_u64(dir, "pids.current", &p->current);
+	p->has_limit = read_u64(dir, "pids.max", &p->limit) && p->limit != UINT64_MAX;
 }
 
-static json_t *memory_obj(const char *dir, bool v2)
+static int memory_stats(const char *dir, bool v2, struct cgroup_memory_stats *m,
+			struct berth_error *err)
 {
-	json_t *m = json_object();
-	json_t *raw = read_flat(dir, "memory.stat");
-	uint64_t v;
-
 	if (!dir)
-		return m;
-	json_object_set_new(m, "usage", mem_entry(dir, "memory", v2));
-	if (v2) {
-		json_object_set_new(m, "swap", mem_entry(dir, "memory.swap", true));
-	} else {
-		json_object_set_new(m, "swap", mem_entry(dir, "memory.memsw", false));
-		json_object_set_new(m, "kernel", mem_entry(dir, "memory.kmem", false));
-		json_object_set_new(m, "kernelTCP", mem_entry(dir, "memory.kmem.tcp", false));
+		return 0;
+	m->present = true;
+	mem_entry(dir, "memory", v2, &m->usage);
+	mem_entry(dir, v2 ? "memory.swap" : "memory.memsw", v2, &m->swap);
+	if (!v2) {
+		m->has_kernel = true;
+		mem_entry(dir, "memory.kmem", false, &m->kernel);
+		mem_entry(dir, "memory.kmem.tcp", false, &m->kernel_tcp);
 	}
-	if (raw) {
-		json_t *cache = json_object_get(raw, v2 ? "file" : "cache");
-
-		if (cache)
-			json_object_set(m, "cache", cache);
-		json_object_set_new(m, "raw", raw);
-	}
-	(void)v;
-	return m;
+	if (read_memory_stat(dir, m, err) < 0)
+		return -1;
+	for (size_t i = 0; i < m->n_raw && !m->has_cache; i++)
+		if (!strcmp(m->raw[i].key, v2 ? "file" : "cache")) {
+			m->has_cache = true;
+			m->cache = m->raw[i].value;
+		}
+	return 0;
 }
 
-json_t *cg_stats_v1(struct cgroup_manager *m, struct berth_error *err)
+static void cpu_v1(const char *cpu, const char *acct, struct cgroup_cpu_stats *c)
+{
+	uint64_t v;
+
+	c->has_total = read_u64(acct, "cpuacct.usage", &c->total);
+	c->kernel = acct && cg_read_keyed(acct, "cpuacct.stat", "system", &v) == 0
+			? v * (1000000000ULL / USER_HZ)
+			: 0;
+	c->user = acct && cg_read_keyed(acct, "cpuacct.stat", "user", &v) == 0
+		      ? v * (1000000000ULL / USER_HZ)
+		      : 0;
+	c->has_periods = cpu && cg_read_keyed(cpu, "cpu.stat", "nr_periods", &c->periods) == 0;
+	c->has_throttled_periods =
+	    cpu && cg_read_keyed(cpu, "cpu.stat", "nr_throttled", &c->throttled_periods) == 0;
+	c->has_throttled_time =
+	    cpu && cg_read_keyed(cpu, "cpu.stat", "throttled_time", &c->throttled_time) == 0;
+}
+
+int cg_stats_v1(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_error *err)
 {
 	struct cg_hier *h;
 	const char *cpu = (h = cg_v1_hier(m, "cpu")) ? h->dir : NULL;
@@ -276,78 +317,62 @@ json_t *cg_stats_v1(struct cgroup_manager *m, struct berth_error *err)
 	const char *pids = (h = cg_v1_hier(m, "pids")) ? h->dir : NULL;
 	const char *blk = (h = cg_v1_hier(m, "blkio")) ? h->dir : NULL;
 	const char *huge = (h = cg_v1_hier(m, "hugetlb")) ? h->dir : NULL;
-	json_t *data = json_object(), *c = json_object(), *usage = json_object(),
-	       *thr = json_object(), *blkio = json_object();
-	_cleanup_free_ char *s = NULL;
-	uint64_t v;
-	struct berth_error e;
 
-	(void)err;
-	if (read_u64(acct, "cpuacct.usage", &v))
-		set_u64(usage, "total", v);
-	if (acct && cg_read(acct, "cpuacct.usage_percpu", &s, &e) == 0)
-		json_object_set_new(usage, "percpu", u64_array(s));
-	free(steal_ptr(&s));
-	if (acct && cg_read(acct, "cpuacct.usage_percpu_sys", &s, &e) == 0)
-		json_object_set_new(usage, "percpu_kernel", u64_array(s));
-	free(steal_ptr(&s));
-	if (acct && cg_read(acct, "cpuacct.usage_percpu_user", &s, &e) == 0)
-		json_object_set_new(usage, "percpu_user", u64_array(s));
-	set_u64(usage, "kernel",
-		acct && cg_read_keyed(acct, "cpuacct.stat", "system", &v) == 0
-		    ? v * (1000000000ULL / USER_HZ)
-		    : 0);
-	set_u64(usage, "user",
-		acct && cg_read_keyed(acct, "cpuacct.stat", "user", &v) == 0
-		    ? v * (1000000000ULL / USER_HZ)
-		    : 0);
-	if (cpu && cg_read_keyed(cpu, "cpu.stat", "nr_periods", &v) == 0)
-		set_u64(thr, "periods", v);
-	if (cpu && cg_read_keyed(cpu, "cpu.stat", "nr_throttled", &v) == 0)
-		set_u64(thr, "throttledPeriods", v);
-	if (cpu && cg_read_keyed(cpu, "cpu.stat", "throttled_time", &v) == 0)
-		set_u64(thr, "throttledTime", v);
-	json_object_set_new(c, "usage", usage);
-	json_object_set_new(c, "throttling", thr);
-	json_object_set_new(data, "cpu", c);
-	json_object_set_new(data, "memory", memory_obj(mem, false));
-	json_object_set_new(data, "pids", pids_obj(pids));
-	blkio_v1(blkio, blk, "blkio.throttle.io_service_bytes_recursive",
-		 "ioServiceBytesRecursive");
-	blkio_v1(blkio, blk, "blkio.throttle.io_serviced_recursive", "ioServicedRecursive");
-	json_object_set_new(data, "blkio", blkio);
-	json_object_set_new(data, "hugetlb", hugetlb(huge, false));
-	return data;
+	memset(st, 0, sizeof(*st));
+	st->present = true;
+	cpu_v1(cpu, acct, &st->cpu);
+	pids_stats(pids, &st->pids);
+	if (read_u64_list(acct, "cpuacct.usage_percpu", &st->cpu.percpu, err) < 0 ||
+	    read_u64_list(acct, "cpuacct.usage_percpu_sys", &st->cpu.percpu_kernel, err) < 0 ||
+	    read_u64_list(acct, "cpuacct.usage_percpu_user", &st->cpu.percpu_user, err) < 0 ||
+	    memory_stats(mem, false, &st->memory, err) < 0 ||
+	    blkio_v1(blk, "blkio.throttle.io_service_bytes_recursive", &st->io_service_bytes, err) <
+		0 ||
+	    blkio_v1(blk, "blkio.throttle.io_serviced_recursive", &st->io_serviced, err) < 0 ||
+	    hugetlb(huge, false, st, err) < 0) {
+		cgroup_stats_free(st);
+		return -1;
+	}
+	return 0;
 }
 
-json_t *cg_stats_v2(const char *dir, struct berth_error *err)
+int cg_stats_v2(const char *dir, struct cgroup_stats *st, struct berth_error *err)
 {
-	json_t *data = json_object(), *c = json_object(), *usage = json_object(),
-	       *thr = json_object(), *blkio = json_object();
+	struct cgroup_cpu_stats *c = &st->cpu;
 	uint64_t v;
 
-	(void)err;
+	memset(st, 0, sizeof(*st));
+	st->present = true;
 	/* cpu.stat counts microseconds; runc reports nanoseconds */
-	if (cg_read_keyed(dir, "cpu.stat", "usage_usec", &v) == 0)
-		set_u64(usage, "total", v * 1000);
-	set_u64(usage, "kernel",
-		cg_read_keyed(dir, "cpu.stat", "system_usec", &v) == 0 ? v * 1000 : 0);
-	set_u64(usage, "user", cg_read_keyed(dir, "cpu.stat", "user_usec", &v) == 0 ? v * 1000 : 0);
-	if (cg_read_keyed(dir, "cpu.stat", "nr_periods", &v) == 0)
-		set_u64(thr, "periods", v);
-	if (cg_read_keyed(dir, "cpu.stat", "nr_throttled", &v) == 0)
-		set_u64(thr, "throttledPeriods", v);
-	if (cg_read_keyed(dir, "cpu.stat", "throttled_usec", &v) == 0)
-		set_u64(thr, "throttledTime", v * 1000);
-	json_object_set_new(c, "usage", usage);
-	json_object_set_new(c, "throttling", thr);
-	json_object_set_new(data, "cpu", c);
-	json_object_set_new(data, "memory",
-			    cg_exists(dir, "memory.current") ? memory_obj(dir, true)
-							     : json_object());
-	json_object_set_new(data, "pids", pids_obj(dir));
-	blkio_v2(blkio, dir);
-	json_object_set_new(data, "blkio", blkio);
-	json_object_set_new(data, "hugetlb", hugetlb(dir, true));
-	return data;
+	if ((c->has_total = cg_read_keyed(dir, "cpu.stat", "usage_usec", &v) == 0))
+		c->total = v * 1000;
+	c->kernel = cg_read_keyed(dir, "cpu.stat", "system_usec", &v) == 0 ? v * 1000 : 0;
+	c->user = cg_read_keyed(dir, "cpu.stat", "user_usec", &v) == 0 ? v * 1000 : 0;
+	c->has_periods = cg_read_keyed(dir, "cpu.stat", "nr_periods", &c->periods) == 0;
+	c->has_throttled_periods =
+	    cg_read_keyed(dir, "cpu.stat", "nr_throttled", &c->throttled_periods) == 0;
+	if ((c->has_throttled_time = cg_read_keyed(dir, "cpu.stat", "throttled_usec", &v) == 0))
+		c->throttled_time = v * 1000;
+	pids_stats(dir, &st->pids);
+	if (memory_stats(cg_exists(dir, "memory.current") ? dir : NULL, true, &st->memory, err) <
+		0 ||
+	    blkio_v2(dir, st, err) < 0 || hugetlb(dir, true, st, err) < 0) {
+		cgroup_stats_free(st);
+		return -1;
+	}
+	return 0;
+}
+
+void cgroup_stats_free(struct cgroup_stats *st)
+{
+	free(st->cpu.percpu.v);
+	free(st->cpu.percpu_kernel.v);
+	free(st->cpu.percpu_user.v);
+	for (size_t i = 0; i < st->memory.n_raw; i++)
+		free(st->memory.raw[i].key);
+	free(st->memory.raw);
+	free(st->io_service_bytes.v);
+	free(st->io_serviced.v);
+	free(st->hugetlb);
+	memset(st, 0, sizeof(*st));
 }

@@ -138,9 +138,9 @@ static int v2_kill_all(struct cgroup_manager *m, int sig, struct berth_error *er
 	return cg_kill_dir(m->v2_dir, sig, true, err);
 }
 
-static json_t *v2_stats(struct cgroup_manager *m, struct berth_error *err)
+static int v2_stats(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_error *err)
 {
-	return cg_stats_v2(m->v2_dir, err);
+	return cg_stats_v2(m->v2_dir, st, err);
 }
 
 static int v2_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_error *err)

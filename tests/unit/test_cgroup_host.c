@@ -162,7 +162,7 @@ START_TEST(hybrid_full_cycle)
 	size_t n;
 	bool frozen;
 	int wake;
-	json_t *st;
+	struct cgroup_stats st;
 
 	if (!have_hybrid_or_v1())
 		return; /* not root or no v1 controllers: nothing to test here */
@@ -221,17 +221,16 @@ START_TEST(hybrid_full_cycle)
 	ck_assert(!frozen);
 
 	/* stats in runc's shape */
-	st = cgroup_manager_stats(m, &err);
-	ck_assert_ptr_nonnull(st);
-	ck_assert_int_eq(json_integer_value(json_object_get(
-			     json_object_get(json_object_get(st, "memory"), "usage"), "limit")),
-			 262144);
-	ck_assert_int_eq(json_integer_value(json_object_get(json_object_get(st, "pids"), "limit")),
-			 20);
-	ck_assert_int_eq(
-	    json_integer_value(json_object_get(json_object_get(st, "pids"), "current")), 1);
-	ck_assert_ptr_nonnull(json_object_get(json_object_get(st, "cpu"), "usage"));
-	json_decref(st);
+	ck_assert_int_eq(cgroup_manager_stats(m, &st, &err), 0);
+	ck_assert(st.present && st.memory.present && st.memory.has_kernel);
+	ck_assert_uint_eq(st.memory.usage.limit, 262144);
+	ck_assert_uint_eq(st.memory.swap.limit, 524288);
+	ck_assert(st.memory.has_raw && st.memory.n_raw > 0);
+	ck_assert(st.pids.has_limit && st.pids.has_current);
+	ck_assert_uint_eq(st.pids.limit, 20);
+	ck_assert_uint_eq(st.pids.current, 1);
+	ck_assert(st.cpu.has_total && st.cpu.percpu.present);
+	cgroup_stats_free(&st);
 
 	/* update: raise memory (swap first), lower pids */
 	r.memory.limit = 1024 * 1024;
@@ -540,6 +539,13 @@ START_TEST(systemd_and_disabled)
 	ck_assert_int_eq(cgroup_manager_create(m, NULL, &err), 0);
 	ck_assert_int_eq(cgroup_manager_clone_fd(m), -1);
 	ck_assert_int_eq(cgroup_manager_freeze(m, true, &err), -1);
+	{
+		struct cgroup_stats st = {.present = true};
+
+		ck_assert_int_eq(cgroup_manager_stats(m, &st, &err), 0);
+		ck_assert(!st.present); /* no cgroup: no counters at all */
+		cgroup_stats_free(&st);
+	}
 	cgroup_manager_free(m);
 	p.manager = "bogus";
 	ck_assert_ptr_null(cgroup_manager_new(&p, &err));
