@@ -9,7 +9,7 @@
 
 #include <jansson.h>
 
-#include "libcontainer/cgroups/stats.h"
+#include "libcontainer/cgroups/cgroup.h"
 
 /* A new object; {} for a container without a cgroup. NULL only when out of
  * memory. */
