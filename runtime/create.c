@@ -23,6 +23,7 @@
 #include "host_rootfs.h"
 #include "intent.h"
 #include "lifecycle.h"
+#include "seccomp_agent.h"
 #include "libcontainer/process/process.h"
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"
@@ -157,8 +158,10 @@ static int run_parent_hooks(struct create_ctx *x, struct berth_error *err)
 static int forward_seccomp_fd(struct create_ctx *x, int fd, struct berth_error *err)
 {
 	_cleanup_free_ char *state = hook_state(x, "creating");
-	int rc =
-	    seccomp_notify_forward(&x->spec->linux_.seccomp, fd, x->pid, state ? state : "{}", err);
+	_cleanup_free_ char *msg =
+	    seccomp_agent_message(&x->spec->linux_.seccomp, x->pid, state ? state : "{}", err);
+	int rc = msg ? seccomp_notify_forward(&x->spec->linux_.seccomp, fd, msg, err)
+		     : berr_prefix(err, "seccomp listener");
 
 	close(fd);
 	if (rc < 0)

@@ -17,6 +17,7 @@
 
 #include "container.h"
 #include "crash_point.h"
+#include "seccomp_agent.h"
 #include "libcontainer/process/process.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/log.h"
@@ -314,12 +315,14 @@ static int serve(struct exec_ctx *x, struct berth_error *err)
 			break;
 		case SYNC_SECCOMP_FD: {
 			_cleanup_free_ char *state = container_state_json(x->c, &rerr);
-			int rc =
-			    x->notify_sock >= 0
-				? seccomp_notify_send(x->notify_sock, &x->spec->linux_.seccomp,
-						      msg.fd, x->pid, state ? state : "{}", err)
-				: seccomp_notify_forward(&x->spec->linux_.seccomp, msg.fd, x->pid,
-							 state ? state : "{}", err);
+			_cleanup_free_ char *agent = seccomp_agent_message(
+			    &x->spec->linux_.seccomp, x->pid, state ? state : "{}", err);
+			int rc = !agent ? berr_prefix(err, "seccomp listener")
+				 : x->notify_sock >= 0
+				     ? seccomp_notify_send(x->notify_sock, &x->spec->linux_.seccomp,
+							   msg.fd, agent, err)
+				     : seccomp_notify_forward(&x->spec->linux_.seccomp, msg.fd,
+							      agent, err);
 			if (x->notify_sock >= 0) {
 				close(x->notify_sock); /* the agent reads until EOF */
 				x->notify_sock = -1;

@@ -82,20 +82,20 @@ unsigned seccomp_filter_length(const struct seccomp_filter *f);
 
 void seccomp_filter_free(struct seccomp_filter *f);
 
-/* Parent side: connect to s->listener_path (unix stream socket) and send the
- * spec's container process state {"ociVersion","fds":["seccompFd"],"pid",
- * "metadata","state"} with notify_fd attached (SCM_RIGHTS), then close the
- * connection. state_json is the OCI state document of the container; its
- * ociVersion is reused. notify_fd stays owned by the caller. */
-int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t pid,
-			   const char *state_json, struct berth_error *err);
+/* Parent side: connect to s->listener_path (unix stream socket) and send
+ * message, the spec's container process state {"ociVersion","fds":
+ * ["seccompFd"],"pid","metadata","state"} (built above the library), with
+ * notify_fd attached (SCM_RIGHTS), then close the connection. notify_fd
+ * stays owned by the caller. */
+int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, const char *message,
+			   struct berth_error *err);
 /* The same in two steps, for a caller that must connect while it still
  * sees the host's paths (exec's no-return path joins the container's mount
- * namespace first): a connected socket, then the document and fd on it.
+ * namespace first): a connected socket, then the message and fd on it.
  * The caller closes the socket. */
 int seccomp_notify_connect(const struct berth_seccomp *s, struct berth_error *err);
-int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, pid_t pid,
-			const char *state_json, struct berth_error *err);
+int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, const char *message,
+			struct berth_error *err);
 
 /* A list of names (static strings; the array is owned). */
 struct seccomp_name_list {

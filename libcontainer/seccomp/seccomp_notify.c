@@ -1,11 +1,11 @@
 /* seccomp_notify.c - hand a seccomp notify fd to linux.seccomp.listenerPath.
  *
- * The spec's "container process state" document goes over a unix stream
- * socket with the fd attached (SCM_RIGHTS) to its first byte; berth then
+ * The spec's "container process state" document (written by the caller:
+ * runtime/seccomp_agent.c) goes over a unix stream socket with the fd
+ * attached (SCM_RIGHTS) to its first byte; berth then
  * closes the connection, so the agent reads until EOF. Never keeps the
  * connection or the fd: the agent owns the listener from here on. */
 #include <errno.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -15,32 +15,6 @@
 #include "libcontainer/cleanup.h"
 #include "libcontainer/fdpass.h"
 #include "seccomp_filter.h"
-
-static char *process_state_json(const struct berth_seccomp *s, pid_t pid, const char *state_json,
-				struct berth_error *err)
-{
-	json_error_t jerr;
-	json_t *state = json_loads(state_json, 0, &jerr);
-	if (!state || !json_is_object(state)) {
-		json_decref(state);
-		berr_set(err, "container state document: %s", state ? "not an object" : jerr.text);
-		return NULL;
-	}
-	const char *version = json_string_value(json_object_get(state, "ociVersion"));
-	json_auto_t *doc = json_pack("{s:s, s:[s], s:I}", "ociVersion", version ? version : "1.3.0",
-				     "fds", "seccompFd", "pid", (json_int_t)pid);
-	if (!doc ||
-	    (s->listener_metadata && *s->listener_metadata &&
-	     json_object_set_new(doc, "metadata", json_string(s->listener_metadata)) < 0) ||
-	    json_object_set_new(doc, "state", state) < 0) {
-		berr_set(err, "build the seccomp state document: out of memory");
-		return NULL;
-	}
-	char *text = json_dumps(doc, JSON_COMPACT);
-	if (!text)
-		berr_set(err, "serialize the seccomp state document: out of memory");
-	return text;
-}
 
 static int send_with_fd(int sock, const char *data, size_t len, int fd, struct berth_error *err)
 {
@@ -80,23 +54,20 @@ int seccomp_notify_connect(const struct berth_seccomp *s, struct berth_error *er
 	return steal_fd(&sock);
 }
 
-int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, pid_t pid,
-			const char *state_json, struct berth_error *err)
+int seccomp_notify_send(int sock, const struct berth_seccomp *s, int notify_fd, const char *message,
+			struct berth_error *err)
 {
-	_cleanup_free_ char *doc = process_state_json(s, pid, state_json, err);
-	if (!doc)
-		return berr_prefix(err, "seccomp listener");
-	if (send_with_fd(sock, doc, strlen(doc), notify_fd, err) < 0)
+	if (send_with_fd(sock, message, strlen(message), notify_fd, err) < 0)
 		return berr_prefix(err, "seccomp listener %s", s->listener_path);
 	return 0;
 }
 
-int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, pid_t pid,
-			   const char *state_json, struct berth_error *err)
+int seccomp_notify_forward(const struct berth_seccomp *s, int notify_fd, const char *message,
+			   struct berth_error *err)
 {
 	_cleanup_close_ int sock = seccomp_notify_connect(s, err);
 
 	if (sock < 0)
 		return -1;
-	return seccomp_notify_send(sock, s, notify_fd, pid, state_json, err);
+	return seccomp_notify_send(sock, s, notify_fd, message, err);
 }

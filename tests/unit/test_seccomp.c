@@ -27,6 +27,7 @@
 #include "libcontainer/fdpass.h"
 #include "libcontainer/seccomp/seccomp_filter.h"
 #include "libcontainer/seccomp/seccomp_internal.h"
+#include "runtime/seccomp_agent.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /* ASan sets and unsets a signal stack around threads and signals; under a
@@ -742,7 +743,10 @@ START_TEST(notify_listener)
 		 "\"pid\":%d,\"bundle\":\"/nonexistent\"}",
 		 (int)pid);
 	struct berth_error err = {0};
-	int r = seccomp_notify_forward(&s, nfd, pid, state, &err);
+	char *msg = seccomp_agent_message(&s, pid, state, &err);
+	ck_assert_msg(msg, "message: %s", err.msg);
+	int r = seccomp_notify_forward(&s, nfd, msg, &err);
+	free(msg);
 	ck_assert_msg(r == 0, "forward: %s", err.msg);
 	close(nfd);
 	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
@@ -765,6 +769,28 @@ START_TEST(notify_listener)
 }
 END_TEST
 
+/* The agent's message is rendered in runtime/: the state's ociVersion,
+ * the fd name, the pid, metadata only when set, the state as it was. */
+START_TEST(agent_message)
+{
+	struct berth_seccomp s = {0};
+	struct berth_error err = {0};
+	char *m = seccomp_agent_message(&s, 42, "{\"ociVersion\":\"1.2.0\",\"id\":\"x\"}", &err);
+	ck_assert_msg(m, "%s", err.msg);
+	ck_assert_str_eq(m, "{\"ociVersion\":\"1.2.0\",\"fds\":[\"seccompFd\"],\"pid\":42,"
+			    "\"state\":{\"ociVersion\":\"1.2.0\",\"id\":\"x\"}}");
+	free(m);
+	s.listener_metadata = "meta \"q\"";
+	m = seccomp_agent_message(&s, 7, "{}", &err);
+	ck_assert_msg(m, "%s", err.msg);
+	ck_assert_str_eq(m, "{\"ociVersion\":\"1.3.0\",\"fds\":[\"seccompFd\"],\"pid\":7,"
+			    "\"metadata\":\"meta \\\"q\\\"\",\"state\":{}}");
+	free(m);
+	ck_assert_ptr_null(seccomp_agent_message(&s, 7, "[1]", &err));
+	ck_assert_msg(strstr(err.msg, "container state document: not an object"), "%s", err.msg);
+}
+END_TEST
+
 START_TEST(notify_no_listener)
 {
 	static char *names[] = {"getppid"};
@@ -775,10 +801,10 @@ START_TEST(notify_no_listener)
 	snprintf(sock, sizeof(sock), "%s/nobody.sock", tmpdir);
 	s.listener_path = sock;
 	struct berth_error err = {0};
-	ck_assert_int_eq(seccomp_notify_forward(&s, 0, 1, "{}", &err), -1);
+	ck_assert_int_eq(seccomp_notify_forward(&s, 0, "{}", &err), -1);
 	ck_assert_msg(strstr(err.msg, "connect") && strstr(err.msg, sock), "%s", err.msg);
 	s.listener_path = NULL;
-	ck_assert_int_eq(seccomp_notify_forward(&s, 0, 1, "{}", &err), -1);
+	ck_assert_int_eq(seccomp_notify_forward(&s, 0, "{}", &err), -1);
 	ck_assert(strstr(err.msg, "linux.seccomp.listenerPath"));
 }
 END_TEST
@@ -1058,6 +1084,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, tsync_thread_filtered);
 	tcase_add_test(tc, log_action_and_flag);
 	tcase_add_test(tc, notify_listener);
+	tcase_add_test(tc, agent_message);
 	tcase_add_test(tc, notify_no_listener);
 	tcase_add_test(tc, cache_hit_and_miss);
 	tcase_add_test(tc, cache_tampered);
