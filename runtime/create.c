@@ -139,20 +139,22 @@ static char *hook_state(struct create_ctx *x, const char *status)
 	return container_hook_state(&x->c, status, x->pid);
 }
 
+/* prestart and createRuntime here; the init gets the documents for its
+ * own: createContainer runs while the container is still "creating",
+ * startContainer once `start` released it, in a "created" one (as runc
+ * reports them). */
 static int run_parent_hooks(struct create_ctx *x, struct berth_error *err)
 {
-	_cleanup_free_ char *state = hook_state(x, "creating");
+	_cleanup_free_ char *creating = hook_state(x, "creating");
+	_cleanup_free_ char *created = hook_state(x, "created");
 	const struct berth_hooks *h = &x->spec->hooks;
 
-	if (!state)
+	if (!creating || !created)
 		return berr_set(err, "encode the state for hooks");
-	if (hooks_run(&h->prestart, "prestart", state, err) < 0 ||
-	    hooks_run(&h->create_runtime, "createRuntime", state, err) < 0)
+	if (hooks_run(&h->prestart, "prestart", creating, err) < 0 ||
+	    hooks_run(&h->create_runtime, "createRuntime", creating, err) < 0)
 		return -1;
-	size_t len = strlen(state);
-	if (len > SYNC_PAYLOAD_MAX)
-		return berr_set(err, "state document too large for hooks (%zu bytes)", len);
-	return sync_send(x->sync[0], SYNC_HOOKS_DONE, 0, state, len, -1, err);
+	return sync_send_hook_states(x->sync[0], creating, created, err);
 }
 
 static int forward_seccomp_fd(struct create_ctx *x, int fd, struct berth_error *err)

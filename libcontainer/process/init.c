@@ -28,10 +28,12 @@ struct init_state {
 	const struct init_config *cfg;
 	struct berth_error err;
 	int procfd;
-	bool parent_gone;		       /* after READY nobody reads sync_fd */
-	bool go_seen;			       /* GO came: the parent placed us */
-	bool placed;			       /* ... and our cgroup namespace is made */
-	char state_json[SYNC_PAYLOAD_MAX + 1]; /* for the hooks run in here */
+	bool parent_gone;	    /* after READY nobody reads sync_fd */
+	bool go_seen;		    /* GO came: the parent placed us */
+	bool placed;		    /* ... and our cgroup namespace is made */
+	struct sync_msg hooks_done; /* holds the state documents below */
+	const char *create_state;   /* "creating", for createContainer */
+	const char *start_state;    /* "created", for startContainer */
 };
 
 /* The parent sends GO once it has done its part of placing us: the v2
@@ -253,7 +255,6 @@ static int before_pivot(void *arg, struct berth_error *err)
 	struct init_state *st = arg;
 	const struct init_config *cfg = st->cfg;
 	const struct berth_hooks *h = &cfg->spec->hooks;
-	struct sync_msg msg;
 
 	/* the hooks see the container in its cgroups, as with runc */
 	if (wait_placed(st, err) < 0)
@@ -262,10 +263,10 @@ static int before_pivot(void *arg, struct berth_error *err)
 	      h->start_container.n))
 		return 0;
 	if (sync_send(cfg->sync_fd, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
-	    expect(st, SYNC_HOOKS_DONE, &msg, err) < 0)
+	    expect(st, SYNC_HOOKS_DONE, &st->hooks_done, err) < 0 ||
+	    sync_hook_states(&st->hooks_done, &st->create_state, &st->start_state, err) < 0)
 		return -1;
-	memcpy(st->state_json, msg.payload, msg.len + 1);
-	return hooks_run(&h->create_container, "createContainer", st->state_json, err);
+	return hooks_run(&h->create_container, "createContainer", st->create_state, err);
 }
 
 static int init_steps(struct init_state *st)
@@ -349,18 +350,11 @@ static int init_steps(struct init_state *st)
 	log_detach();
 	if (wait_for_start(cfg, err) < 0)
 		return -1;
-	/* The parent's document said "creating"; startContainer runs in a
-	 * created container (as runc reports it). Shorter, so in place. */
-	char *status = strstr(st->state_json, "\"status\":\"creating\"");
-	if (status) {
-		memcpy(status + 15, "ed", 2); /* creat|ing -> creat|ed */
-		memmove(status + 17, status + 18, strlen(status + 18) + 1);
-	}
 	if (!sealed && process_seal(&pc, err) < 0)
 		return -1;
 	/* Under the filter, with the process's identity and environment, as
 	 * runc runs them. */
-	if (hooks_run_env(&spec->hooks.start_container, "startContainer", st->state_json, pc.envp,
+	if (hooks_run_env(&spec->hooks.start_container, "startContainer", st->start_state, pc.envp,
 			  err) < 0)
 		return -1;
 	return process_exec(&pc, err);

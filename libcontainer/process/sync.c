@@ -123,6 +123,36 @@ int sync_expect(int sock, enum sync_type type, struct sync_msg *msg, struct bert
 	return 0;
 }
 
+int sync_send_hook_states(int sock, const char *create_state, const char *start_state,
+			  struct berth_error *err)
+{
+	size_t a = strlen(create_state) + 1, b = strlen(start_state);
+	struct sync_wire hdr = {.type = SYNC_HOOKS_DONE, .len = (uint32_t)(a + b)};
+	struct iovec iov[3] = {
+	    {&hdr, sizeof(hdr)}, {(void *)create_state, a}, {(void *)start_state, b}};
+
+	if (a + b > SYNC_PAYLOAD_MAX)
+		return berr_set(err, "state document too large for hooks (%zu bytes)", a - 1);
+	if (fdpass_send(sock, iov, 3, -1) < 0)
+		return berr_sys(err, errno, "sync: send %s", sync_type_name(SYNC_HOOKS_DONE));
+	return 0;
+}
+
+int sync_hook_states(const struct sync_msg *msg, const char **create_state,
+		     const char **start_state, struct berth_error *err)
+{
+	size_t a = strnlen(msg->payload, msg->len);
+
+	if (a == msg->len) {
+		berr_set(err, "sync: %s carries one state document, not two",
+			 sync_type_name(SYNC_HOOKS_DONE));
+		return malformed(err);
+	}
+	*create_state = msg->payload;
+	*start_state = msg->payload + a + 1; /* NUL-terminated at len by sync_recv */
+	return 0;
+}
+
 void sync_send_error(int sock, const struct berth_error *e)
 {
 	size_t len = strnlen(e->msg, sizeof(e->msg));

@@ -19,14 +19,16 @@
 
 #include "libcontainer/error.h"
 
-#define SYNC_PAYLOAD_MAX 4000
+/* Room for the two state documents of SYNC_HOOKS_DONE, each as large as
+ * one message could carry before there were two. */
+#define SYNC_PAYLOAD_MAX 8192
 
 enum sync_type {
 	SYNC_ERROR = 1,	    /* child -> parent: payload is the error message, errnum in `value` */
 	SYNC_MAPS_REQUEST,  /* child -> parent: I am in my user namespace, write my id maps */
 	SYNC_MAPS_DONE,	    /* parent -> child */
 	SYNC_HOOKS_REQUEST, /* child -> parent: mounts done, run prestart/createRuntime hooks */
-	SYNC_HOOKS_DONE,    /* parent -> child */
+	SYNC_HOOKS_DONE,    /* parent -> child: the hooks' state documents (sync_hook_states) */
 	SYNC_PTY_MASTER,    /* child -> parent: fd is the pty master */
 	SYNC_SECCOMP_FD,    /* child -> parent: fd is the seccomp notify fd */
 	SYNC_SECCOMP_DONE,  /* parent -> child: the fd reached the listener */
@@ -69,5 +71,15 @@ int sync_wait_go(int sock, struct berth_error *err);
 /* Child side: hand the seccomp notify fd over and wait until the parent
  * has passed it on to linux.seccomp.listenerPath. */
 int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err);
+
+/* SYNC_HOOKS_DONE's payload: the state documents of the hooks run in the
+ * container, rendered by the parent (the init builds no JSON): the one
+ * for createContainer, a NUL, the one for startContainer. */
+int sync_send_hook_states(int sock, const char *create_state, const char *start_state,
+			  struct berth_error *err);
+/* Point *create_state and *start_state into `msg` (a received
+ * SYNC_HOOKS_DONE); a payload without the two parts is EPROTO. */
+int sync_hook_states(const struct sync_msg *msg, const char **create_state,
+		     const char **start_state, struct berth_error *err);
 
 #endif

@@ -75,9 +75,12 @@ static inline int child_step(struct fake *f, enum step s)
 		if (sync_send(f->sock, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, &err) < 0 ||
 		    sync_expect(f->sock, SYNC_HOOKS_DONE, &msg, &err) < 0)
 			return 14;
+		const char *creating, *created;
 		snprintf(pid, sizeof(pid), "\"pid\":%d", (int)getpid());
-		if (!strstr(msg.payload, "\"status\":\"creating\"") || !strstr(msg.payload, pid))
-			return 15; /* the hooks' state says who and where we are */
+		if (sync_hook_states(&msg, &creating, &created, &err) < 0 ||
+		    !strstr(creating, "\"status\":\"creating\"") || !strstr(creating, pid) ||
+		    !strstr(created, "\"status\":\"created\"") || !strstr(created, pid))
+			return 15; /* the hooks' states say who and where we are, and when */
 		return 0;
 	}
 	case STEP_SECCOMP:

@@ -1,6 +1,7 @@
 /* test_sync.c - the parent/child protocol: round trips, fd passing, and
  * malformed messages rejected (the class of CVE-2021-43784). */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <string.h>
@@ -219,6 +220,43 @@ START_TEST(wrong_type_and_eof)
 }
 END_TEST
 
+/* SYNC_HOOKS_DONE carries two documents; one alone is refused, and two
+ * that don't fit say so before anything is sent. */
+START_TEST(hook_states)
+{
+	static char big[SYNC_PAYLOAD_MAX / 2 + 1];
+	int sv[2];
+	struct berth_error err = {0};
+	struct sync_msg msg;
+	const char *create = NULL, *start = NULL;
+
+	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
+	ck_assert_int_eq(sync_send_hook_states(sv[0], "{\"a\":1}", "{\"b\":22}", &err), 0);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_HOOKS_DONE, &msg, &err), 0);
+	ck_assert_int_eq(sync_hook_states(&msg, &create, &start, &err), 0);
+	ck_assert_str_eq(create, "{\"a\":1}");
+	ck_assert_str_eq(start, "{\"b\":22}");
+
+	ck_assert_int_eq(sync_send_hook_states(sv[0], "", "", &err), 0);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_HOOKS_DONE, &msg, &err), 0);
+	ck_assert_int_eq(sync_hook_states(&msg, &create, &start, &err), 0);
+	ck_assert_str_eq(create, "");
+	ck_assert_str_eq(start, "");
+
+	ck_assert_int_eq(sync_send(sv[0], SYNC_HOOKS_DONE, 0, "{}", 2, -1, &err), 0);
+	ck_assert_int_eq(sync_expect(sv[1], SYNC_HOOKS_DONE, &msg, &err), 0);
+	ck_assert_int_eq(sync_hook_states(&msg, &create, &start, &err), -1);
+	ck_assert_int_eq(err.errnum, EPROTO);
+	ck_assert_str_eq(err.msg, "sync: hooks-done carries one state document, not two");
+
+	memset(big, 'x', sizeof(big) - 1);
+	ck_assert_int_eq(sync_send_hook_states(sv[0], big, big, &err), -1);
+	ck_assert_str_eq(err.msg, "state document too large for hooks (4096 bytes)");
+	close(sv[0]);
+	close(sv[1]);
+}
+END_TEST
+
 /* A child whose parent died before it armed the parent-death signal must
  * notice: the parent's end of the socket is closed then. A message waiting
  * to be read is not a death. */
@@ -255,6 +293,7 @@ int main(void)
 	tcase_add_test(tc, named_waits);
 	tcase_add_test(tc, wrong_type_and_eof);
 	tcase_add_test(tc, die_with_parent);
+	tcase_add_test(tc, hook_states);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
