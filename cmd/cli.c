@@ -62,7 +62,7 @@ int cli_parse_bool(const char *s, bool *out)
 void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro)
 {
 	ro->root = g->root;
-	ro->cgroup_manager = g->cgroup_manager;
+	cli_cgroup_manager(g, &ro->cgroup_manager, NULL);
 	ro->criu = g->criu;
 	ro->systemd_cgroup = g->systemd_cgroup;
 	ro->argv = g->self_argv;
@@ -71,6 +71,26 @@ void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro)
 		ro->rootless = strcmp(g->rootless, "true") == 0;
 	else
 		ro->rootless = geteuid() != 0 || ro->nested_userns;
+}
+
+int cli_cgroup_manager(const struct cli_globals *g, enum cgroup_manager_kind *out,
+		       struct berth_error *err)
+{
+	const char *v = g->cgroup_manager;
+
+	*out = g->systemd_cgroup ? CGROUP_MANAGER_SYSTEMD : CGROUP_MANAGER_CGROUPFS;
+	if (!v || !*v || strcmp(v, "cgroupfs") == 0)
+		return 0;
+	if (strcmp(v, "systemd") == 0)
+		*out = CGROUP_MANAGER_SYSTEMD;
+	else if (strcmp(v, "disabled") == 0)
+		*out = CGROUP_MANAGER_DISABLED;
+	else
+		return berr_set(err,
+				"--cgroup-manager: unknown value \"%s\" (cgroupfs, systemd or "
+				"disabled)",
+				v);
+	return 0;
 }
 
 int cli_parse_uint(const char *s, int *out)

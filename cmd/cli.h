@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/error.h"
 
 struct cli_globals {
@@ -58,6 +59,10 @@ CLI_COMMAND(restore);
 struct runtime_opts;
 /* The runtime/ view of the global flags. */
 void cli_runtime_opts(const struct cli_globals *g, struct runtime_opts *ro);
+/* --cgroup-manager and --systemd-cgroup as one choice; an unknown
+ * --cgroup-manager value is an error (for the commands that make a cgroup). */
+int cli_cgroup_manager(const struct cli_globals *g, enum cgroup_manager_kind *out,
+		       struct berth_error *err);
 /* Parse "--preserve-fds N"-style non-negative integers. */
 int cli_parse_uint(const char *s, int *out);
 

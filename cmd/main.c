@@ -164,8 +164,18 @@ static int no_help_topic(const char *name)
 	return CLI_EXIT_NO_COMMAND;
 }
 
-static void report(const struct berth_error *err)
+/* The library says what failed; which flag helps is cmd/'s to say. */
+static void add_flag_hint(struct berth_error *err)
 {
+	size_t len = strlen(err->msg);
+
+	if (err->reason == CGROUP_ERR_SYSTEMD_UNUSABLE)
+		snprintf(err->msg + len, sizeof(err->msg) - len, "; use --cgroup-manager=cgroupfs");
+}
+
+static void report(struct berth_error *err)
+{
+	add_flag_hint(err);
 	const char *msg = err->msg[0] ? err->msg : "unknown error";
 
 	if (log_to_file() || log_current_format() == LOG_FORMAT_JSON)

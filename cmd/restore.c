@@ -66,6 +66,8 @@ static int run_restore(const struct cli_globals *g, int argc, char **argv, struc
 		return -rc;
 	o.c.id = argv[optind];
 	cli_runtime_opts(g, &ro);
+	if (cli_cgroup_manager(g, &ro.cgroup_manager, err) < 0)
+		return -1;
 	return runtime_restore(&ro, &o, err);
 }
 

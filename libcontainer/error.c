@@ -17,6 +17,7 @@ int berr_set(struct berth_error *err, const char *fmt, ...)
 	if (!err)
 		return -1;
 	err->errnum = 0;
+	err->reason = 0;
 	va_start(ap, fmt);
 	vset(err, fmt, ap);
 	va_end(ap);
@@ -31,6 +32,7 @@ int berr_sys(struct berth_error *err, int errnum, const char *fmt, ...)
 	if (!err)
 		return -1;
 	err->errnum = errnum;
+	err->reason = 0;
 	va_start(ap, fmt);
 	vset(err, fmt, ap);
 	va_end(ap);
@@ -69,5 +71,6 @@ void berr_clear(struct berth_error *err)
 	if (!err)
 		return;
 	err->errnum = 0;
+	err->reason = 0;
 	err->msg[0] = '\0';
 }

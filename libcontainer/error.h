@@ -13,6 +13,7 @@
 
 struct berth_error {
 	int errnum;		/* errno of the root cause, 0 when not a syscall failure */
+	int reason;		/* a module's typed reason (its header names it), 0: none */
 	char msg[BERR_MSG_MAX]; /* "what: why", without the "berth: " prefix */
 };
 

@@ -33,7 +33,7 @@ static int check_parent(const char *image_path, const char *parent, struct berth
 /* Where CRIU finds the freezer of this container's cgroup. */
 static const char *freezer_mount(const struct container *c)
 {
-	return criu_cgroup_is_v2(c->cgroup_driver) ? "/sys/fs/cgroup" : "/sys/fs/cgroup/freezer";
+	return cgroup_driver_is_v2(c->cgroup_driver) ? "/sys/fs/cgroup" : "/sys/fs/cgroup/freezer";
 }
 
 static int dump(const struct container *c, const struct checkpoint_opts *o,
@@ -47,8 +47,9 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	struct berth_spec *spec = berth_spec_load(path, err);
 	if (!spec)
 		return berr_prefix(err, "checkpoint %s", c->id);
-	bool has_cgroup = c->cgroup_driver && strcmp(c->cgroup_driver, "disabled") != 0;
-	bool v2 = has_cgroup && criu_cgroup_is_v2(c->cgroup_driver);
+	bool has_cgroup =
+	    c->cgroup_driver != CGROUP_DRIVER_NONE && c->cgroup_driver != CGROUP_DRIVER_DISABLED;
+	bool v2 = has_cgroup && cgroup_driver_is_v2(c->cgroup_driver);
 	char cgpath[PATH_MAX], cgdir[PATH_MAX + 16];
 	criu_cgroup_primary(c->cgroup_path, cgpath, sizeof(cgpath));
 	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", cgpath);

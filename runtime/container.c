@@ -86,7 +86,12 @@ static int read_state(struct container *c, struct berth_error *err)
 	c->rootfs = dup_or_null(json_string_value(json_object_get(o, "rootfs")));
 	c->created = dup_or_null(json_string_value(json_object_get(o, "created")));
 	c->owner = dup_or_null(json_string_value(json_object_get(o, "owner")));
-	c->cgroup_driver = dup_or_null(json_string_value(json_object_get(o, "cgroupDriver")));
+	const char *driver = json_string_value(json_object_get(o, "cgroupDriver"));
+	if (driver && cgroup_driver_from_name(driver, &c->cgroup_driver) < 0) {
+		berr_set(err, "container %s: unknown cgroup driver \"%s\" in state", c->id, driver);
+		json_decref(o);
+		return -1;
+	}
 	c->cgroup_path = dup_or_null(json_string_value(json_object_get(o, "cgroupPath")));
 	c->systemd_cgroup = json_is_true(json_object_get(o, "systemdCgroup"));
 	c->has_poststart = json_is_true(json_object_get(o, "hasPoststart"));
@@ -111,7 +116,7 @@ static int read_state(struct container *c, struct berth_error *err)
 
 static int open_cgroup(struct container *c, struct berth_error *err)
 {
-	if (!c->cgroup_driver || !c->cgroup_path)
+	if (c->cgroup_driver == CGROUP_DRIVER_NONE || !c->cgroup_path)
 		return 0;
 	c->cgroup = cgroup_manager_open(c->cgroup_driver, c->cgroup_path, err);
 	return c->cgroup ? 0 : berr_prefix(err, "container %s", c->id);
@@ -208,7 +213,6 @@ void container_close(struct container *c)
 	free(c->rootfs);
 	free(c->created);
 	free(c->owner);
-	free(c->cgroup_driver);
 	free(c->cgroup_path);
 	free(c);
 }
@@ -258,12 +262,13 @@ static json_t *annotations_json(const struct container *c)
 
 int container_save(const struct container *c, struct berth_error *err)
 {
-	json_t *o = json_pack(
-	    "{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}", "ociVersion", "1.3.0",
-	    "id", c->id, "pid", (int)c->pid, "startTime", (json_int_t)c->start_time, "bundle",
-	    c->bundle ? c->bundle : "", "rootfs", c->rootfs ? c->rootfs : "", "created",
-	    c->created ? c->created : "", "owner", c->owner ? c->owner : "", "cgroupDriver",
-	    c->cgroup_driver, "cgroupPath", c->cgroup_path, "systemdCgroup", c->systemd_cgroup);
+	json_t *o = json_pack("{s:s, s:s, s:i, s:I, s:s, s:s, s:s, s:s, s:s?, s:s?, s:b}",
+			      "ociVersion", "1.3.0", "id", c->id, "pid", (int)c->pid, "startTime",
+			      (json_int_t)c->start_time, "bundle", c->bundle ? c->bundle : "",
+			      "rootfs", c->rootfs ? c->rootfs : "", "created",
+			      c->created ? c->created : "", "owner", c->owner ? c->owner : "",
+			      "cgroupDriver", cgroup_driver_name(c->cgroup_driver), "cgroupPath",
+			      c->cgroup_path, "systemdCgroup", c->systemd_cgroup);
 	char *text;
 	int fd, rc = 0;
 

@@ -37,7 +37,7 @@ struct container {
 	char *rootfs;	     /* absolute */
 	char *created;	     /* RFC 3339 */
 	char *owner;	     /* user name of the creator, for `list` */
-	char *cgroup_driver; /* "v2", "v1", "hybrid", "disabled" */
+	enum cgroup_driver cgroup_driver; /* CGROUP_DRIVER_NONE: none recorded */
 	char *cgroup_path;
 	bool systemd_cgroup;
 	/* no (readable) state.json: pid and cgroup come from create's intent

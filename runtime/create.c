@@ -278,8 +278,8 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		if (ns_join_pid_path(x->spec, err) < 0)
 			return -1;
 	}
-	if ((flags & CLONE_NEWCGROUP) && strcmp(x->c.cgroup_driver, "v2") != 0 &&
-	    strcmp(x->c.cgroup_driver, "disabled") != 0) {
+	if ((flags & CLONE_NEWCGROUP) && x->c.cgroup_driver != CGROUP_DRIVER_V2 &&
+	    x->c.cgroup_driver != CGROUP_DRIVER_DISABLED) {
 		flags &= ~(uint64_t)CLONE_NEWCGROUP;
 		cfg.unshare_cgroupns = true;
 	}
@@ -328,9 +328,8 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 		x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
 		if (!x->c.cgroup_path)
 			return berr_sys(err, ENOMEM, "cgroup path");
-		if (intent_record_cgroup(x->c.dir_fd, x->rootfs,
-					 cgroup_manager_driver_name(x->c.cgroup), x->c.cgroup_path,
-					 err) < 0)
+		if (intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver(x->c.cgroup),
+					 x->c.cgroup_path, err) < 0)
 			return -1;
 	}
 	crash_point("create.placed");

@@ -116,9 +116,9 @@ static int note_cgroup(struct container *c, struct berth_error *err)
 {
 	bool off = cgroup_manager_is_disabled(c->cgroup);
 
-	c->cgroup_driver = strdup(off ? "disabled" : cgroup_manager_driver_name(c->cgroup));
+	c->cgroup_driver = off ? CGROUP_DRIVER_DISABLED : cgroup_manager_driver(c->cgroup);
 	c->cgroup_path = strdup(cgroup_manager_path(c->cgroup));
-	if (!c->cgroup_driver || !c->cgroup_path)
+	if (!c->cgroup_path)
 		return berr_sys(err, ENOMEM, "cgroup path");
 	return 0;
 }
@@ -130,7 +130,6 @@ int container_make_cgroup(struct container *c, const struct berth_spec *spec,
 	    .id = c->id,
 	    .cgroups_path = spec->linux_.cgroups_path,
 	    .manager = ro->cgroup_manager,
-	    .systemd = ro->systemd_cgroup,
 	    .rootless = ro->rootless,
 	    .annotations = spec->annotations,
 	    .n_annotations = spec->n_annotations,
@@ -142,7 +141,7 @@ int container_make_cgroup(struct container *c, const struct berth_spec *spec,
 		return -1;
 	c->systemd_cgroup = ro->systemd_cgroup;
 	/* Written ahead: a kill from here on leaves delete -f the paths to remove. */
-	if (intent_record_cgroup(c->dir_fd, c->rootfs, cgroup_manager_driver_name(c->cgroup),
+	if (intent_record_cgroup(c->dir_fd, c->rootfs, cgroup_manager_driver(c->cgroup),
 				 cgroup_manager_path(c->cgroup), err) < 0)
 		goto fail;
 	snprintf(point, sizeof(point), "%s.cgroup-recorded", step);
@@ -189,6 +188,5 @@ void container_release_new(struct container *c)
 	free(c->rootfs);
 	free(c->created);
 	free(c->owner);
-	free(c->cgroup_driver);
 	free(c->cgroup_path);
 }

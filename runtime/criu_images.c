@@ -137,11 +137,6 @@ int criu_request_set_flags(struct criu_request *r, const struct criu_flags *f,
 	return 0;
 }
 
-bool criu_cgroup_is_v2(const char *driver)
-{
-	return driver && (strcmp(driver, "v2") == 0 || strncmp(driver, "systemd", 7) == 0);
-}
-
 void criu_cgroup_primary(const char *saved, char *buf, size_t len)
 {
 	size_t n = saved ? strcspn(saved, "\n") : 0;

@@ -28,9 +28,6 @@ void criu_dirs_log_path(const struct criu_dirs *d, const char *log, char *buf, s
 /* The flags both commands share, the dirs and the log file name. */
 int criu_request_set_flags(struct criu_request *r, const struct criu_flags *f,
 			   const struct criu_dirs *d, const char *log, struct berth_error *err);
-
-/* The cgroup drivers whose path is one v2 directory. */
-bool criu_cgroup_is_v2(const char *driver);
 /* The first line of a saved cgroup path (v1 adds "ctrl:path" lines). */
 void criu_cgroup_primary(const char *saved, char *buf, size_t len);
 

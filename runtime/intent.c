@@ -33,12 +33,12 @@ static int append_line(int dir_fd, json_t *o, struct berth_error *err)
 	return rc;
 }
 
-int intent_record_cgroup(int dir_fd, const char *rootfs, const char *driver, const char *path,
-			 struct berth_error *err)
+int intent_record_cgroup(int dir_fd, const char *rootfs, enum cgroup_driver driver,
+			 const char *path, struct berth_error *err)
 {
 	return append_line(dir_fd,
-			   json_pack("{s:s, s:s, s:s}", "rootfs", rootfs, "cgroupDriver", driver,
-				     "cgroupPath", path),
+			   json_pack("{s:s, s:s?, s:s}", "rootfs", rootfs, "cgroupDriver",
+				     cgroup_driver_name(driver), "cgroupPath", path),
 			   err);
 }
 
@@ -66,11 +66,13 @@ static void take_line(struct intent *in, const char *line, size_t len)
 	json_t *path = json_object_get(o, "cgroupPath");
 	json_t *pid = json_object_get(o, "pid");
 	json_t *start = json_object_get(o, "startTime");
+	enum cgroup_driver d;
 
 	take_string(&in->rootfs, json_object_get(o, "rootfs"));
-	if (json_is_string(driver) && json_is_string(path) && *json_string_value(path) &&
-	    strcmp(json_string_value(driver), "disabled") != 0) {
-		take_string(&in->cgroup_driver, driver);
+	/* a name no driver has is skipped, as a line that does not parse is */
+	if (cgroup_driver_from_name(json_string_value(driver), &d) == 0 &&
+	    d != CGROUP_DRIVER_DISABLED && json_is_string(path) && *json_string_value(path)) {
+		in->cgroup_driver = d;
 		take_string(&in->cgroup_path, path);
 	}
 	if (json_is_integer(pid) && json_is_integer(start) && json_integer_value(pid) > 0) {
@@ -110,7 +112,6 @@ int intent_read(int dir_fd, struct intent *out, struct berth_error *err)
 void intent_clear(struct intent *in)
 {
 	free(in->rootfs);
-	free(in->cgroup_driver);
 	free(in->cgroup_path);
 	memset(in, 0, sizeof(*in));
 }

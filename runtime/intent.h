@@ -14,23 +14,25 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/error.h"
 
 #define INTENT_FILE "intent"
 
 struct intent {
-	char *rootfs;	     /* for the mounts of a container without a mount namespace */
-	char *cgroup_driver; /* NULL when no cgroup was recorded */
+	char *rootfs; /* for the mounts of a container without a mount namespace */
+	enum cgroup_driver cgroup_driver; /* CGROUP_DRIVER_NONE when no cgroup was recorded */
 	char *cgroup_path;
 	pid_t pid; /* 0 when no init line was recorded */
 	uint64_t start_time;
 };
 
 /* Append "this rootfs is used, this cgroup is about to be made" (before any
- * mkdir; driver "disabled" or path "" record no cgroup). Again when the
- * path changes (systemd names it only once the unit exists). */
-int intent_record_cgroup(int dir_fd, const char *rootfs, const char *driver, const char *path,
-			 struct berth_error *err);
+ * mkdir; driver disabled or path "" record no cgroup). Again when the
+ * path changes (systemd names it only once the unit exists). The driver is
+ * written as its name. */
+int intent_record_cgroup(int dir_fd, const char *rootfs, enum cgroup_driver driver,
+			 const char *path, struct berth_error *err);
 /* Append "this is the init" (right after the clone, before anything else). */
 int intent_record_init(int dir_fd, pid_t pid, uint64_t start_time, struct berth_error *err);
 /* Read back every line that parses; a missing file is an empty intent. */

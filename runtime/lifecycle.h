@@ -8,14 +8,15 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/config/config.h"
 #include "libcontainer/error.h"
 
 struct runtime_opts {
 	const char *root;
-	const char *cgroup_manager; /* --cgroup-manager */
-	const char *criu;	    /* --criu: CRIU binary, NULL: "criu" from PATH */
-	bool systemd_cgroup;
+	enum cgroup_manager_kind cgroup_manager;
+	const char *criu;    /* --criu: CRIU binary, NULL: "criu" from PATH */
+	bool systemd_cgroup; /* recorded in state.json as systemdCgroup */
 	bool rootless;
 	bool nested_userns; /* berth itself runs in a user namespace (rootless podman's) */
 	char **argv;	    /* berth's own argv, to re-execute from a sealed copy */

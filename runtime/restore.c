@@ -128,7 +128,7 @@ static int on_spawned(void *ctx, pid_t criu_pid, struct berth_error *err)
 	struct restore_ctx *x = ctx;
 	char path[PATH_MAX];
 
-	if (strncmp(x->c.cgroup_driver, "systemd", 7) != 0)
+	if (!cgroup_driver_is_systemd(x->c.cgroup_driver))
 		return 0;
 	if (cgroup_manager_add_pid(x->c.cgroup, criu_pid, err) < 0)
 		return -1;
@@ -160,8 +160,8 @@ static int run_criu(struct restore_ctx *x, struct berth_error *err)
 	char log[PATH_MAX * 2];
 	struct criu_request r;
 	struct criu_result res = {0};
-	bool has_cgroup = strcmp(x->c.cgroup_driver, "disabled") != 0;
-	bool v2 = criu_cgroup_is_v2(x->c.cgroup_driver);
+	bool has_cgroup = x->c.cgroup_driver != CGROUP_DRIVER_DISABLED;
+	bool v2 = cgroup_driver_is_v2(x->c.cgroup_driver);
 	char cgpath[PATH_MAX], cgdir[PATH_MAX + 16];
 	criu_cgroup_primary(x->c.cgroup_path, cgpath, sizeof(cgpath));
 	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", cgpath);

@@ -182,20 +182,25 @@ static int resolve_paths(struct cgroup_manager *m, const struct cgroup_params *p
 	return encode_path(m, err);
 }
 
+static int systemd_unusable(struct berth_error *err, const char *why)
+{
+	berr_set(err, "%s", why);
+	err->reason = CGROUP_ERR_SYSTEMD_UNUSABLE;
+	return -1;
+}
+
 static int check_systemd(const struct cgroup_params *p, struct berth_error *err)
 {
 	if (!BERTH_HAVE_SYSTEMD)
-		return berr_set(err, "the systemd cgroup driver (--systemd-cgroup) is not in this "
-				     "build: berth was built without libsystemd (meson feature "
-				     "'systemd'; install libsystemd-dev and rebuild); use "
-				     "--cgroup-manager=cgroupfs");
+		return systemd_unusable(err,
+					"the systemd cgroup driver is not in this build: berth "
+					"was built without libsystemd (meson feature 'systemd'; "
+					"install libsystemd-dev and rebuild)");
 	if (cg_systemd_path_check(p->cgroups_path, err) < 0)
 		return -1;
 	if (access(CG_SYSTEMD_RUN_DIR, F_OK) < 0)
-		return berr_set(err,
-				"systemd cgroup driver requested (--systemd-cgroup), but systemd "
-				"is not running on this host (no " CG_SYSTEMD_RUN_DIR
-				"); use --cgroup-manager=cgroupfs");
+		return systemd_unusable(err, "systemd cgroup driver requested, but systemd is not "
+					     "running on this host (no " CG_SYSTEMD_RUN_DIR ")");
 	return 0;
 }
 
@@ -209,8 +214,8 @@ static struct cgroup_manager *new_systemd(const struct cgroup_params *p, struct 
 		return NULL;
 	if (mnt.kind != CG_KIND_V2) {
 		cg_mounts_clear(&mnt);
-		berr_set(err, "the systemd cgroup driver needs a cgroup v2 host (systemd booted "
-			      "with the unified hierarchy); use --cgroup-manager=cgroupfs");
+		systemd_unusable(err, "the systemd cgroup driver needs a cgroup v2 host (systemd "
+				      "booted with the unified hierarchy)");
 		return NULL;
 	}
 	m = cg_manager_make(CG_KIND_V2, &mnt, NULL, err);
@@ -222,7 +227,8 @@ static struct cgroup_manager *new_systemd(const struct cgroup_params *p, struct 
 		cgroup_manager_free(m);
 		return NULL;
 	}
-	log_debug("cgroup driver %s, unit %s, path %s", m->drv->name, m->sd_unit, m->saved_path);
+	log_debug("cgroup driver %s, unit %s, path %s", cgroup_driver_name(m->drv->id), m->sd_unit,
+		  m->saved_path);
 	return m;
 }
 
@@ -230,22 +236,10 @@ struct cgroup_manager *cgroup_manager_new(const struct cgroup_params *p, struct 
 {
 	struct cg_mounts mnt;
 	struct cgroup_manager *m;
-	bool systemd = p->systemd;
 
-	if (p->manager && *p->manager) {
-		if (!strcmp(p->manager, "disabled"))
-			return cg_manager_make(CG_KIND_NONE, &(struct cg_mounts){0}, NULL, err);
-		if (!strcmp(p->manager, "systemd"))
-			systemd = true;
-		else if (strcmp(p->manager, "cgroupfs") != 0) {
-			berr_set(err,
-				 "--cgroup-manager: unknown value \"%s\" (cgroupfs, systemd or "
-				 "disabled)",
-				 p->manager);
-			return NULL;
-		}
-	}
-	if (systemd)
+	if (p->manager == CGROUP_MANAGER_DISABLED)
+		return cg_manager_make(CG_KIND_NONE, &(struct cg_mounts){0}, NULL, err);
+	if (p->manager == CGROUP_MANAGER_SYSTEMD)
 		return new_systemd(p, err);
 	if (!p->id || !*p->id) {
 		berr_set(err, "cgroup manager: a container ID is required");
@@ -264,34 +258,40 @@ struct cgroup_manager *cgroup_manager_new(const struct cgroup_params *p, struct 
 		cgroup_manager_free(m);
 		return NULL;
 	}
-	log_debug("cgroup driver %s, path %s", m->drv->name, m->saved_path ? m->saved_path : "-");
+	log_debug("cgroup driver %s, path %s", cgroup_driver_name(m->drv->id),
+		  m->saved_path ? m->saved_path : "-");
 	return m;
 }
 
-struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
+struct cgroup_manager *cgroup_manager_open(enum cgroup_driver driver, const char *path,
 					   struct berth_error *err)
 {
 	struct cg_mounts mnt;
 	struct cgroup_manager *m;
 	enum cg_kind want;
-	bool sd = driver && !strncmp(driver, "systemd", 7);
+	const char *name = cgroup_driver_name(driver);
 
-	if (!driver || !*driver || !strcmp(driver, "disabled"))
+	switch (driver) {
+	case CGROUP_DRIVER_NONE:
+	case CGROUP_DRIVER_DISABLED:
 		return cg_manager_make(CG_KIND_NONE, &(struct cg_mounts){0}, NULL, err);
-	if (!strcmp(driver, "v2"))
-		want = CG_KIND_V2;
-	else if (!strcmp(driver, "v1"))
+	case CGROUP_DRIVER_V1:
 		want = CG_KIND_V1;
-	else if (!strcmp(driver, "hybrid"))
+		break;
+	case CGROUP_DRIVER_HYBRID:
 		want = CG_KIND_HYBRID;
-	else if (!strcmp(driver, "systemd") || !strcmp(driver, "systemd-user"))
+		break;
+	case CGROUP_DRIVER_V2:
+	case CGROUP_DRIVER_SYSTEMD:
+	case CGROUP_DRIVER_SYSTEMD_USER:
 		want = CG_KIND_V2;
-	else {
-		berr_set(err, "unknown cgroup driver \"%s\" in state", driver);
+		break;
+	default:
+		berr_set(err, "unknown cgroup driver %d", (int)driver);
 		return NULL;
 	}
 	if (!path || !*path) {
-		berr_set(err, "cgroup driver %s without a cgroup path in state", driver);
+		berr_set(err, "cgroup driver %s without a cgroup path in state", name);
 		return NULL;
 	}
 	if (cg_detect(&mnt, err) < 0)
@@ -301,13 +301,14 @@ struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
 		berr_set(err,
 			 "cgroup driver \"%s\" saved in state does not match this host's "
 			 "cgroups",
-			 driver);
+			 name);
 		cg_mounts_clear(&mnt);
 		return NULL;
 	}
 	m = cg_manager_make(want, &mnt, path, err);
 	cg_mounts_clear(&mnt);
-	if (m && sd && cg_sd_manager_reopen(m, !strcmp(driver, "systemd-user"), err) < 0) {
+	if (m && cgroup_driver_is_systemd(driver) &&
+	    cg_sd_manager_reopen(m, driver == CGROUP_DRIVER_SYSTEMD_USER, err) < 0) {
 		cgroup_manager_free(m);
 		return NULL;
 	}
@@ -319,9 +320,9 @@ static const struct cg_driver *drv(const struct cgroup_manager *m)
 	return !m || m->degraded ? &cg_driver_disabled : m->drv;
 }
 
-const char *cgroup_manager_driver_name(const struct cgroup_manager *m)
+enum cgroup_driver cgroup_manager_driver(const struct cgroup_manager *m)
 {
-	return drv(m)->name;
+	return drv(m)->id;
 }
 
 const char *cgroup_manager_path(const struct cgroup_manager *m)

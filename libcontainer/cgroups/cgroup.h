@@ -20,11 +20,43 @@
 
 struct cgroup_manager;
 
+/* The driver a container's cgroup is managed by. On disk (state.json, the
+ * intent file) it is its name: cgroup_driver_name / cgroup_driver_from_name
+ * convert, nothing else compares names. */
+enum cgroup_driver {
+	CGROUP_DRIVER_NONE,	    /* none recorded (no name): no cgroup is known */
+	CGROUP_DRIVER_DISABLED,	    /* "disabled": the container runs without cgroups */
+	CGROUP_DRIVER_V2,	    /* "v2" */
+	CGROUP_DRIVER_V1,	    /* "v1" */
+	CGROUP_DRIVER_HYBRID,	    /* "hybrid" */
+	CGROUP_DRIVER_SYSTEMD,	    /* "systemd": a unit of the system's systemd */
+	CGROUP_DRIVER_SYSTEMD_USER, /* "systemd-user": a unit of the caller's own systemd */
+};
+/* NULL for CGROUP_DRIVER_NONE. */
+const char *cgroup_driver_name(enum cgroup_driver d);
+/* Returns 0, or -1 when no driver has that name. */
+int cgroup_driver_from_name(const char *name, enum cgroup_driver *out);
+/* The cgroup is in the cgroup v2 hierarchy (v2 and both systemd drivers). */
+bool cgroup_driver_is_v2(enum cgroup_driver d);
+bool cgroup_driver_is_systemd(enum cgroup_driver d);
+
+/* Which manager the caller asks for. */
+enum cgroup_manager_kind {
+	CGROUP_MANAGER_CGROUPFS, /* the host's hierarchies as detected: v2, v1 or hybrid */
+	CGROUP_MANAGER_SYSTEMD,	 /* a transient systemd unit (cgroup v2 hosts) */
+	CGROUP_MANAGER_DISABLED, /* no cgroup at all */
+};
+
+/* berth_error.reason of a cgroup_manager_new() failure: the systemd manager
+ * was asked for and can't work on this host (not built in, no systemd
+ * running, not a cgroup v2 host). The message says why; the caller may
+ * point to another manager. */
+#define CGROUP_ERR_SYSTEMD_UNUSABLE 1
+
 struct cgroup_params {
-	const char *id;		  /* container ID */
-	const char *cgroups_path; /* linux.cgroupsPath, may be NULL/"" */
-	const char *manager;	  /* --cgroup-manager: NULL/"cgroupfs"/"systemd"/"disabled" */
-	bool systemd;		  /* --systemd-cgroup */
+	const char *id;			  /* container ID */
+	const char *cgroups_path;	  /* linux.cgroupsPath, may be NULL/"" */
+	enum cgroup_manager_kind manager; /* the caller's choice */
 	bool rootless; /* caller is not root: lack of permission means "run without cgroups" */
 	/* the systemd driver: org.systemd.property.* annotations become unit properties */
 	const struct berth_kv *annotations;
@@ -36,15 +68,15 @@ struct cgroup_params {
  * resolve the path as runc does: an absolute cgroupsPath is relative to each
  * hierarchy's root, a relative one to the caller's own cgroup, an empty one
  * is the container ID relative to the caller's own cgroup. Touches no file
- * (beyond reading /proc). --systemd-cgroup fails with a clear message when
- * no systemd is running. */
+ * (beyond reading /proc). The systemd manager fails with a clear message
+ * (and CGROUP_ERR_SYSTEMD_UNUSABLE) when no systemd is running. */
 struct cgroup_manager *cgroup_manager_new(const struct cgroup_params *p, struct berth_error *err);
-/* Re-open from what state.json saved (driver name and path as returned by
- * cgroup_manager_driver_name() / cgroup_manager_path()). */
-struct cgroup_manager *cgroup_manager_open(const char *driver, const char *path,
+/* Re-open from what state.json saved (driver and path as returned by
+ * cgroup_manager_driver() / cgroup_manager_path()). */
+struct cgroup_manager *cgroup_manager_open(enum cgroup_driver driver, const char *path,
 					   struct berth_error *err);
-const char *
-cgroup_manager_driver_name(const struct cgroup_manager *m); /* "v2" "v1" "hybrid" "disabled" */
+/* Never CGROUP_DRIVER_NONE; CGROUP_DRIVER_DISABLED when the manager does nothing. */
+enum cgroup_driver cgroup_manager_driver(const struct cgroup_manager *m);
 /* The container's cgroup path, relative to each hierarchy's root ("/x/y"). */
 const char *cgroup_manager_path(const struct cgroup_manager *m);
 

@@ -28,7 +28,7 @@ struct cg_hier {
 struct cgroup_manager;
 
 struct cg_driver {
-	const char *name;
+	enum cgroup_driver id;
 	int (*create)(struct cgroup_manager *m, const struct berth_resources *r,
 		      struct berth_error *err);
 	int (*add_pid)(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
@@ -124,7 +124,7 @@ char *cg_path_clean(const char *path);
 /* runc semantics: absolute `cgroups_path` -> cleaned as is; relative -> below
  * `own`; empty/NULL -> `id` below `own`. */
 char *cg_path_resolve(const char *own, const char *cgroups_path, const char *id);
-/* Check a --systemd-cgroup path "slice:prefix:name". */
+/* Check a systemd driver's cgroupsPath "slice:prefix:name". */
 int cg_systemd_path_check(const char *cgroups_path, struct berth_error *err);
 
 /* ---- systemd_path.c: "slice:prefix:name" (unit tested) ---- */

@@ -1,4 +1,4 @@
-/* disabled.c - the driver that does nothing: --cgroup-manager=disabled, a
+/* disabled.c - the driver that does nothing: CGROUP_MANAGER_DISABLED, a
  * host without cgroups, or a rootless caller without permission.
  *
  * Operations that only exist through cgroups (pause, update) fail with a
@@ -89,7 +89,7 @@ static int dis_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth
 }
 
 const struct cg_driver cg_driver_disabled = {
-    .name = "disabled",
+    .id = CGROUP_DRIVER_DISABLED,
     .create = dis_create,
     .add_pid = dis_add_pid,
     .update = dis_update,

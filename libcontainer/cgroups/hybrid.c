@@ -149,7 +149,7 @@ static int hybrid_kill_all(struct cgroup_manager *m, int sig, struct berth_error
 }
 
 const struct cg_driver cg_driver_hybrid = {
-    .name = "hybrid",
+    .id = CGROUP_DRIVER_HYBRID,
     .create = hybrid_create,
     .add_pid = hybrid_add_pid,
     .update = hybrid_update,

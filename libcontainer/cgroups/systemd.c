@@ -1,4 +1,4 @@
-/* systemd.c - the systemd cgroup driver (--systemd-cgroup): the container's
+/* systemd.c - the systemd cgroup driver (CGROUP_MANAGER_SYSTEMD): the container's
  * cgroup is a transient unit of systemd's, and the cgroup v2 code does the
  * rest inside it.
  *
@@ -271,9 +271,9 @@ static int sd_destroy(struct cgroup_manager *m, struct berth_error *err)
 	return cg_rmdir_tree(m->v2_dir, err);
 }
 
-#define SYSTEMD_DRIVER(sym, label)                                                                 \
+#define SYSTEMD_DRIVER(sym, driver)                                                                \
 	const struct cg_driver sym = {                                                             \
-	    .name = label,                                                                         \
+	    .id = driver,                                                                          \
 	    .create = sd_create,                                                                   \
 	    .add_pid = sd_add_pid,                                                                 \
 	    .update = sd_update,                                                                   \
@@ -286,6 +286,6 @@ static int sd_destroy(struct cgroup_manager *m, struct berth_error *err)
 	    .oom_count = sd_oom_count,                                                             \
 	}
 
-SYSTEMD_DRIVER(cg_driver_systemd, "systemd");
+SYSTEMD_DRIVER(cg_driver_systemd, CGROUP_DRIVER_SYSTEMD);
 /* the caller's own systemd instance on the user bus (rootless) */
-SYSTEMD_DRIVER(cg_driver_systemd_user, "systemd-user");
+SYSTEMD_DRIVER(cg_driver_systemd_user, CGROUP_DRIVER_SYSTEMD_USER);

@@ -1,4 +1,4 @@
-/* systemd_path.c - where a --systemd-cgroup container lives, from strings
+/* systemd_path.c - where a systemd-driver container lives, from strings
  * only: "slice:prefix:name" to a unit name and its cgroup path.
  *
  * The rules are runc's: the slice defaults to system.slice (user.slice for

@@ -206,7 +206,7 @@ int cg_v1_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_erro
 }
 
 const struct cg_driver cg_driver_v1 = {
-    .name = "v1",
+    .id = CGROUP_DRIVER_V1,
     .create = v1_create,
     .add_pid = cg_v1_add_pid,
     .update = v1_update,

@@ -151,7 +151,7 @@ static int v2_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_
 }
 
 const struct cg_driver cg_driver_v2 = {
-    .name = "v2",
+    .id = CGROUP_DRIVER_V2,
     .create = v2_create,
     .add_pid = cg_v2_add_pid,
     .update = v2_update,

@@ -244,7 +244,7 @@ START_TEST(hybrid_full_cycle)
 	/* re-open from the saved state and tear down through that manager */
 	{
 		char *path = strdup(cgroup_manager_path(m));
-		char *driver = strdup(cgroup_manager_driver_name(m));
+		enum cgroup_driver driver = cgroup_manager_driver(m);
 		struct cgroup_manager *m2 = cgroup_manager_open(driver, path, &err);
 
 		ck_assert_msg(m2, "open: %s", err.msg);
@@ -254,7 +254,6 @@ START_TEST(hybrid_full_cycle)
 		ck_assert_msg(cgroup_manager_destroy(m2, &err) == 0, "destroy: %s", err.msg);
 		cgroup_manager_free(m2);
 		free(path);
-		free(driver);
 	}
 	/* the first manager remembers the parent it made */
 	ck_assert_int_eq(cgroup_manager_destroy(m, &err), 0);
@@ -520,22 +519,25 @@ START_TEST(systemd_and_disabled)
 {
 	struct berth_error err;
 	struct cgroup_params p = {
-	    .id = "x", .cgroups_path = "system.slice:berth:x", .systemd = true};
+	    .id = "x", .cgroups_path = "system.slice:berth:x", .manager = CGROUP_MANAGER_SYSTEMD};
 	struct cgroup_manager *m;
 
 	if (access(CG_SYSTEMD_RUN_DIR, F_OK) < 0) {
 		ck_assert_ptr_null(cgroup_manager_new(&p, &err));
 		ck_assert_msg(strstr(err.msg, "systemd is not running"), "%s", err.msg);
+		/* a reason the caller can act on, in words that name no flag */
+		ck_assert_int_eq(err.reason, CGROUP_ERR_SYSTEMD_UNUSABLE);
+		ck_assert_ptr_null(strstr(err.msg, "--"));
 	}
 	p.cgroups_path = "/not/systemd/form";
 	ck_assert_ptr_null(cgroup_manager_new(&p, &err));
 	ck_assert_msg(strstr(err.msg, "slice:prefix:name"), "%s", err.msg);
+	ck_assert_int_eq(err.reason, 0);
 
-	p.systemd = false;
-	p.manager = "disabled";
+	p.manager = CGROUP_MANAGER_DISABLED;
 	m = cgroup_manager_new(&p, &err);
 	ck_assert_ptr_nonnull(m);
-	ck_assert_str_eq(cgroup_manager_driver_name(m), "disabled");
+	ck_assert_int_eq(cgroup_manager_driver(m), CGROUP_DRIVER_DISABLED);
 	ck_assert_int_eq(cgroup_manager_create(m, NULL, &err), 0);
 	ck_assert_int_eq(cgroup_manager_clone_fd(m), -1);
 	ck_assert_int_eq(cgroup_manager_freeze(m, true, &err), -1);
@@ -547,8 +549,39 @@ START_TEST(systemd_and_disabled)
 		cgroup_stats_free(&st);
 	}
 	cgroup_manager_free(m);
-	p.manager = "bogus";
-	ck_assert_ptr_null(cgroup_manager_new(&p, &err));
+}
+END_TEST
+
+/* state.json and the intent file keep the names berth always wrote. */
+START_TEST(driver_names)
+{
+	static const struct {
+		enum cgroup_driver d;
+		const char *name;
+	} t[] = {
+	    {CGROUP_DRIVER_DISABLED, "disabled"},
+	    {CGROUP_DRIVER_V2, "v2"},
+	    {CGROUP_DRIVER_V1, "v1"},
+	    {CGROUP_DRIVER_HYBRID, "hybrid"},
+	    {CGROUP_DRIVER_SYSTEMD, "systemd"},
+	    {CGROUP_DRIVER_SYSTEMD_USER, "systemd-user"},
+	};
+	enum cgroup_driver d;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		ck_assert_str_eq(cgroup_driver_name(t[i].d), t[i].name);
+		ck_assert_int_eq(cgroup_driver_from_name(t[i].name, &d), 0);
+		ck_assert_int_eq(d, t[i].d);
+	}
+	ck_assert_ptr_null(cgroup_driver_name(CGROUP_DRIVER_NONE));
+	ck_assert_int_eq(cgroup_driver_from_name(NULL, &d), -1);
+	ck_assert_int_eq(cgroup_driver_from_name("systemdx", &d), -1);
+	ck_assert_int_eq(cgroup_driver_from_name("cgroupfs", &d), -1);
+	ck_assert(cgroup_driver_is_v2(CGROUP_DRIVER_SYSTEMD_USER));
+	ck_assert(cgroup_driver_is_v2(CGROUP_DRIVER_V2));
+	ck_assert(!cgroup_driver_is_v2(CGROUP_DRIVER_HYBRID));
+	ck_assert(!cgroup_driver_is_v2(CGROUP_DRIVER_DISABLED));
+	ck_assert(!cgroup_driver_is_systemd(CGROUP_DRIVER_V2));
 }
 END_TEST
 
@@ -568,6 +601,7 @@ int main(void)
 	tcase_add_test(tc, v2_devices_ebpf_and_clone_into);
 	tcase_add_test(tc, v2_missing_controller_errors);
 	tcase_add_test(tc, systemd_and_disabled);
+	tcase_add_test(tc, driver_names);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
