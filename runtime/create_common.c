@@ -64,22 +64,21 @@ int console_socket_setup(struct berth_process *p, const char *console_socket, bo
 	return 0;
 }
 
-/* The caller's name from /etc/passwd, for `list`'s OWNER column. Read
- * directly: a static binary has no NSS, and "" is a fine answer. */
+/* The caller's name from the host's /etc/passwd, for `list`'s OWNER
+ * column; "" is a fine answer. */
 static char *user_name_of(uid_t uid)
 {
-	_cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
-	_cleanup_free_ char *line = NULL;
-	size_t cap = 0;
+	struct passwd_file pf;
+	struct passwd_entry e;
+	char *name = NULL;
 
-	while (f && getline(&line, &cap, f) > 0) {
-		char *name = strtok(line, ":");
-		char *pw = strtok(NULL, ":");
-		char *id = strtok(NULL, ":");
-		if (name && pw && id && strtoul(id, NULL, 10) == uid)
-			return strdup(name);
+	if (passwd_open(&pf, "/etc/passwd") == 0) {
+		while (!name && passwd_next(&pf, &e))
+			if (e.uid == uid)
+				name = strdup(e.name);
+		passwd_close(&pf);
 	}
-	return strdup("");
+	return name ? name : strdup("");
 }
 
 static void now_rfc3339(char *buf, size_t len)

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "identity.h"
+#include "passwd.h"
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
@@ -51,30 +52,25 @@ static char **null_terminated(char **v, size_t n)
 }
 
 /* "HOME=<dir>" of uid from the container's /etc/passwd (we run after
- * pivot_root or setns), "/" when it has none: runc's rule, which images
- * rely on (a shell's ~, a tool's dotfiles). */
+ * pivot_root or setns): the first entry of uid with a home, "/" when there
+ * is none: runc's rule, which images rely on (a shell's ~, a tool's
+ * dotfiles). */
 static char *home_entry(uint32_t uid)
 {
-	char *line = NULL, *home = NULL, *out = NULL;
-	size_t cap = 0;
-	FILE *f = fopen("/etc/passwd", "re");
+	struct passwd_file pf;
+	struct passwd_entry e;
+	char *out = NULL;
+	bool found = false;
 
-	while (f && !home && getline(&line, &cap, f) > 0) {
-		/* name:password:uid:gid:gecos:home:shell */
-		char *fields[7] = {0}, *cur = line;
-		size_t i;
-		for (i = 0; i < 7 && cur; i++)
-			fields[i] = strsep(&cur, ":\n");
-		char *end;
-		if (i >= 6 && fields[2] && *fields[2] && strtoul(fields[2], &end, 10) == uid &&
-		    !*end && fields[5] && *fields[5])
-			home = fields[5];
+	if (passwd_open(&pf, "/etc/passwd") == 0) {
+		while (!found && passwd_next(&pf, &e))
+			found = e.uid == uid && *e.home;
+		if (found && asprintf(&out, "HOME=%s", e.home) < 0)
+			out = NULL;
+		passwd_close(&pf);
 	}
-	if (asprintf(&out, "HOME=%s", home ? home : "/") < 0)
+	if (!found && asprintf(&out, "HOME=/") < 0)
 		out = NULL;
-	free(line);
-	if (f)
-		fclose(f);
 	return out;
 }
 

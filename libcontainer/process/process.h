@@ -17,6 +17,7 @@
 #include "join.h"	/* an exec'd process joining a running container */
 #include "lsm.h"	/* AppArmor and SELinux labels */
 #include "namespaces.h" /* the spec's namespaces as clone flags; setns */
+#include "passwd.h"	/* passwd(5) entries, read without NSS */
 #include "sync.h"	/* the typed parent/child protocol on the sync socket */
 #include "userns.h"	/* user namespaces and id maps, rootless detection */
 

@@ -20,6 +20,7 @@ teardown() {
 	if [ -n "${RUN_PID:-}" ] && kill -0 "$RUN_PID" 2>/dev/null; then
 		kill -KILL "$RUN_PID" 2>/dev/null || true
 	fi
+	teardown_runc
 	teardown_bundle
 }
 
@@ -233,6 +234,31 @@ assert got[b]["status"] == "running" and got[b]["pid"] == int(pb), got[b]
 for c in got.values():
     assert c["bundle"] == bundle and c["owner"] == "root" and c["created"], c
 ' "$a" "$b" "$pa" "$pb" "$BUNDLE"
+}
+
+# The owner comes from the host's /etc/passwd (berth reads it itself: no
+# NSS in a static binary). An empty password field is a field: the old
+# lookup skipped it and took alice's gid 0 for her uid, listing "alice".
+@test "list: the owner's passwd entry is found by its uid field, as runc finds it" {
+	local id fake
+	id=$(ct_id)
+	fake=$BERTH_TEST_DIR/passwd
+	printf 'alice::1000:0::/home/alice:/bin/sh\nroot:x:0:0:root:/root:/bin/sh\n' >"$fake"
+	set_args sleep 1000
+	# the fake file only in a mount namespace of this test's own
+	list_owner() { # RUNTIME ROOT: create, list's owner, delete, under $fake
+		unshare -m --propagation private sh -c '
+			mount --bind "$1" /etc/passwd || exit 1
+			"$2" --root "$3" create "$4" </dev/null >/dev/null 2>&1 || exit 1
+			"$2" --root "$3" list --format json
+			"$2" --root "$3" delete -f "$4" >/dev/null 2>&1' sh "$fake" "$1" "$2" "$id" |
+			python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["owner"])'
+	}
+	[ "$(list_owner "$BERTH" "$BERTH_ROOT")" = root ]
+	if command -v runc >/dev/null; then
+		RUNC_ROOT=$BERTH_TEST_DIR/runc
+		[ "$(list_owner "$(command -v runc)" "$RUNC_ROOT")" = root ]
+	fi
 }
 
 @test "list on an empty root: header only, -q and json empty" {
