@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check the architecture's layering (docs/ARCHITECTURE.md, "Layers and folders").
+"""Check the layering of docs/ARCHITECTURE.md ("Layers and folders").
 
 From the sources:
   - cmd/ -> runtime/ -> libcontainer/, never upward;
@@ -8,7 +8,8 @@ From the sources:
   - from outside a folder only its public header is included;
   - nothing in libcontainer/ outside config/ includes jansson (the parser is
     the only code that sees json_t);
-  - no string in libcontainer/ names a CLI flag.
+  - no string in libcontainer/ names a CLI flag;
+  - every .c file is named in docs/ARCHITECTURE.md, the map of the code.
 With --build DIR, from the objects' symbols (nm) as well:
   - no two files of libcontainer/ call each other, directly or round a
     longer circle (the call graph between files has no cycle);
@@ -166,6 +167,16 @@ def check_sources(problems):
     return folder_graph
 
 
+def check_map(problems):
+    """Every .c file of the layers is named in docs/ARCHITECTURE.md."""
+    doc = open(os.path.join(ROOT, 'docs', 'ARCHITECTURE.md'), encoding='utf-8').read()
+    named = set(re.findall(r'[\w.-]+\.c\b', doc))
+    for path in sources():
+        if path.endswith('.c') and module(path) != 'libexec' \
+                and os.path.basename(path) not in named:
+            problems.append(f'{path}: not named in docs/ARCHITECTURE.md')
+
+
 def objects(build):
     lib = os.path.join(build, LC, 'libcontainer.a.p')
     for dirpath, _, files in os.walk(lib):
@@ -216,6 +227,7 @@ def check_symbols(build, folder_graph, problems):
 def main():
     problems = []
     folder_graph = check_sources(problems)
+    check_map(problems)
     if len(sys.argv) == 3 and sys.argv[1] == '--build':
         check_symbols(sys.argv[2], folder_graph, problems)
     for p in problems:
