@@ -1,20 +1,20 @@
-/* create.c - `create`: the parent side of ARCHITECTURE.md's process model.
+/* create.c - `create`: the OCI side of ARCHITECTURE.md's process model.
  *
  * Everything is prepared before the clone (config, state dir, cgroup with
- * its limits, capabilities, seccomp), then the child is cloned into its
- * namespaces and cgroup and serviced over the sync socket until it is
- * ready. On any failure everything made here is torn down again. */
+ * its limits, capabilities, seccomp), then the init is cloned into its
+ * namespaces and cgroup and served until it is ready
+ * (libcontainer/process/spawn.h, serve.h); between those steps create
+ * records what it made (intent, state.json) and runs the parent's hooks.
+ * On any failure everything made here is torn down again. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -28,13 +28,8 @@
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/log.h"
-#include "libcontainer/rootfs/rootfs.h"
 #include "libcontainer/seccomp/seccomp_filter.h"
 #include "state_dir.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 /* Everything create holds while it works; released by create_cleanup(). */
 struct create_ctx {
@@ -46,17 +41,12 @@ struct create_ctx {
 	char pid_file[PATH_MAX];
 	struct container c; /* filled as we go, saved as state.json */
 	bool dir_made;
-	int console_sock;
 	int start_fd;
-	int procfd;
-	int sync[2];
-	pid_t pid;
-	int pidfd;
-	int pty_master;
 	struct caps_sets caps;
 	bool have_caps;
 	struct seccomp_filter *seccomp;
-	int listen_fds; /* LISTEN_FDS passed on, before the --preserve-fds ones */
+	int listen_fds;	      /* LISTEN_FDS passed on, before the --preserve-fds ones */
+	struct spawned child; /* the init: pid, pidfd, sync socket, console */
 };
 
 static int check_preserved_fds(const struct create_opts *o, struct berth_error *err)
@@ -136,107 +126,91 @@ static int prepare_security(struct create_ctx *x, struct berth_error *err)
 /* The state document handed to hooks, as it is at this moment. */
 static char *hook_state(struct create_ctx *x, const char *status)
 {
-	return container_hook_state(&x->c, status, x->pid);
+	return container_hook_state(&x->c, status, x->child.pid);
+}
+
+/* What linux.seccomp's listener gets with the notify fd. */
+static char *listener_message(void *arg, struct berth_error *err)
+{
+	struct create_ctx *x = arg;
+	_cleanup_free_ char *state = hook_state(x, "creating");
+
+	return seccomp_agent_message(&x->spec->linux_.seccomp, x->child.pid, state ? state : "{}",
+				     err);
+}
+
+static int on_maps_request(const struct serve *s, struct sync_msg *msg, struct berth_error *err)
+{
+	if (serve_maps(s, msg, err) < 0)
+		return -1;
+	crash_point("create.maps-written");
+	return 0;
 }
 
 /* prestart and createRuntime here; the init gets the documents for its
  * own: createContainer runs while the container is still "creating",
  * startContainer once `start` released it, in a "created" one (as runc
  * reports them). */
-static int run_parent_hooks(struct create_ctx *x, struct berth_error *err)
+static int on_hooks_request(const struct serve *s, struct sync_msg *msg, struct berth_error *err)
 {
-	_cleanup_free_ char *creating = hook_state(x, "creating");
-	_cleanup_free_ char *created = hook_state(x, "created");
+	struct create_ctx *x = s->arg;
 	const struct berth_hooks *h = &x->spec->hooks;
 
+	(void)msg;
+	crash_point("create.hooks-requested");
+	_cleanup_free_ char *creating = hook_state(x, "creating");
+	_cleanup_free_ char *created = hook_state(x, "created");
 	if (!creating || !created)
 		return berr_set(err, "encode the state for hooks");
 	if (hooks_run(&h->prestart, "prestart", creating, err) < 0 ||
-	    hooks_run(&h->create_runtime, "createRuntime", creating, err) < 0)
+	    hooks_run(&h->create_runtime, "createRuntime", creating, err) < 0 ||
+	    sync_send_hook_states(x->child.sock, creating, created, err) < 0)
 		return -1;
-	return sync_send_hook_states(x->sync[0], creating, created, err);
-}
-
-static int forward_seccomp_fd(struct create_ctx *x, int fd, struct berth_error *err)
-{
-	_cleanup_free_ char *state = hook_state(x, "creating");
-	_cleanup_free_ char *msg =
-	    seccomp_agent_message(&x->spec->linux_.seccomp, x->pid, state ? state : "{}", err);
-	int rc = msg ? seccomp_notify_forward(&x->spec->linux_.seccomp, fd, msg, err)
-		     : berr_prefix(err, "seccomp listener");
-
-	close(fd);
-	if (rc < 0)
-		return -1;
-	return sync_send(x->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0, -1, err);
-}
-
-static int take_pty(struct create_ctx *x, int fd, struct berth_error *err)
-{
-	if (x->console_sock >= 0) {
-		int rc = console_send_fd(x->console_sock, fd, err);
-		close(fd);
-		return rc;
-	}
-	x->pty_master = fd;
+	crash_point("create.hooks-done");
 	return 0;
 }
 
-/* Serve the child's requests until it says it is ready (or fails). */
-static int serve_child(struct create_ctx *x, struct berth_error *err)
-{
-	struct sync_msg msg;
+/* What the init asks for between its clone and READY. */
+static const struct serve_handler init_requests[] = {
+    {SYNC_MAPS_REQUEST, on_maps_request, NULL},
+    {SYNC_HOOKS_REQUEST, on_hooks_request, NULL},
+    {SYNC_PTY_MASTER, serve_pty_master, "pty"},
+    {SYNC_SECCOMP_FD, serve_seccomp_fd, "seccomp fd"},
+    {SYNC_READY, serve_ready, NULL},
+};
 
-	for (;;) {
-		if (sync_recv(x->sync[0], &msg, err) < 0)
-			return berr_prefix(err, "container init");
-		switch (msg.type) {
-		case SYNC_ERROR:
-			berr_set(err, "%s", msg.payload);
-			err->errnum = (int)msg.value;
-			return -1;
-		case SYNC_MAPS_REQUEST:
-			if (userns_write_maps(x->pid, x->spec, x->procfd, err) < 0 ||
-			    sync_send(x->sync[0], SYNC_MAPS_DONE, 0, NULL, 0, -1, err) < 0)
-				return -1;
-			crash_point("create.maps-written");
-			break;
-		case SYNC_HOOKS_REQUEST:
-			crash_point("create.hooks-requested");
-			if (run_parent_hooks(x, err) < 0)
-				return -1;
-			crash_point("create.hooks-done");
-			break;
-		case SYNC_PTY_MASTER:
-			if (msg.fd < 0)
-				return berr_set(err, "container init sent no pty");
-			if (take_pty(x, msg.fd, err) < 0)
-				return -1;
-			break;
-		case SYNC_SECCOMP_FD:
-			if (msg.fd < 0)
-				return berr_set(err, "container init sent no seccomp fd");
-			if (forward_seccomp_fd(x, msg.fd, err) < 0)
-				return -1;
-			break;
-		case SYNC_READY:
-			return 0;
-		default:
-			if (msg.fd >= 0)
-				close(msg.fd);
-			return berr_set(err, "container init: unexpected message %s",
-					sync_type_name((enum sync_type)msg.type));
-		}
-	}
+static int serve_init(struct create_ctx *x, struct berth_error *err)
+{
+	const struct serve s = {
+	    .peer = "container init",
+	    .handlers = init_requests,
+	    .n_handlers = sizeof(init_requests) / sizeof(init_requests[0]),
+	    .child = &x->child,
+	    .spec = x->spec,
+	    .seccomp_message = listener_message,
+	    .arg = x,
+	};
+
+	return serve_child(&s, err);
 }
 
-static int spawn_init(struct create_ctx *x, struct berth_error *err)
+/* The systemd driver learns its cgroup only once the init is in it. */
+static int note_cgroup_path(struct create_ctx *x, struct berth_error *err)
 {
+	if (strcmp(x->c.cgroup_path, cgroup_manager_path(x->c.cgroup)) == 0)
+		return 0;
+	free(x->c.cgroup_path);
+	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
+	if (!x->c.cgroup_path)
+		return berr_sys(err, ENOMEM, "cgroup path");
+	return intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver(x->c.cgroup),
+				    x->c.cgroup_path, err);
+}
+
+static int spawn(struct create_ctx *x, struct berth_error *err)
+{
+	struct spawned *ch = &x->child;
 	char keyring[128];
-	uint64_t flags = ns_new_flags(x->spec);
-	bool new_userns = (flags & CLONE_NEWUSER) != 0;
-	_cleanup_close_ int host_pidns = -1;
-	_cleanup_close_ int host_timens = -1;
 
 	/* No mount namespace: the init mounts in the host's, as runc's does;
 	 * note the rootfs's mount first so that all of it can be taken off
@@ -244,136 +218,56 @@ static int spawn_init(struct create_ctx *x, struct berth_error *err)
 	if (host_rootfs_needed(x->spec) &&
 	    host_rootfs_note(x->c.dir_fd, x->spec, x->rootfs, err) < 0)
 		return -1;
-	if (sync_socketpair(x->sync, err) < 0)
-		return -1;
-	x->procfd = procfs_open(err);
-	if (x->procfd < 0)
+	if (spawn_open(ch, err) < 0)
 		return -1;
 	snprintf(keyring, sizeof(keyring), "_ses.%s", x->o->id);
 	struct init_config cfg = {
 	    .spec = x->spec,
 	    .rootfs = x->rootfs,
-	    .sync_fd = x->sync[1],
+	    .sync_fd = ch->child_sock,
 	    .start_fd = x->start_fd,
 	    .no_pivot = x->o->no_pivot,
 	    .keyring_name = x->o->no_new_keyring ? NULL : keyring,
 	    .preserve_fds = x->listen_fds + x->o->preserve_fds,
 	    .caps = x->have_caps ? &x->caps : NULL,
 	    .seccomp = x->seccomp,
-	    .new_userns = new_userns,
 	    .nested_userns = x->ro->nested_userns,
-	    .host_procfd = x->procfd,
-	    .parent_fds = {x->sync[0], x->c.dir_fd, x->console_sock,
+	    .host_procfd = ch->procfd,
+	    .parent_fds = {ch->sock, x->c.dir_fd, ch->console_sock,
 			   cgroup_manager_clone_fd(x->c.cgroup), -1, -1},
 	};
-	/* Relative mount sources are relative to the bundle, as with runc. */
-	if (chdir(x->bundle) < 0)
-		return berr_sys(err, errno, "chdir to bundle %s", x->bundle);
-	const struct berth_namespace *pidns = berth_spec_namespace(x->spec, BERTH_NS_PID);
-	if (pidns && pidns->path && *pidns->path) {
-		/* A pid namespace is entered by the next child: join it for the clone only. */
-		host_pidns = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
-		if (host_pidns < 0)
-			return berr_sys(err, errno, "open /proc/self/ns/pid");
-		if (ns_join_pid_path(x->spec, err) < 0)
-			return -1;
-	}
-	if ((flags & CLONE_NEWCGROUP) && x->c.cgroup_driver != CGROUP_DRIVER_V2 &&
-	    x->c.cgroup_driver != CGROUP_DRIVER_DISABLED) {
-		flags &= ~(uint64_t)CLONE_NEWCGROUP;
-		cfg.unshare_cgroupns = true;
-	}
-	/* Offsets can be written only while no process is in the time
-	 * namespace: make it ours for children (unshare), write them, let the
-	 * clone be born in it, then return our children to the host's. */
-	const struct berth_linux *l = &x->spec->linux_;
-	if ((flags & CLONE_NEWTIME) && (l->time_monotonic.present || l->time_boottime.present)) {
-		host_timens = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
-		if (host_timens < 0)
-			return berr_sys(err, errno, "open /proc/self/ns/time");
-		if (unshare(CLONE_NEWTIME) < 0)
-			return berr_sys(err, errno,
-					"linux.timeOffsets: unshare the time namespace");
-		if (timens_write_offsets(getpid(), x->spec, x->procfd, err) < 0)
-			return -1;
-		flags &= ~(uint64_t)CLONE_NEWTIME;
-	}
-	_cleanup_self_join_ struct cgroup_self_join sj = {.n = 0};
-	if (x->c.cgroup && cgroup_manager_open_self_join(x->c.cgroup, &sj, err) < 0)
-		return -1;
-	cfg.self_join = &sj;
-	x->pid = clone3_fork(flags, cgroup_manager_clone_fd(x->c.cgroup), &x->pidfd, err);
-	if (x->pid == 0)
-		init_run(&cfg);
-	cgroup_self_join_close(&sj);
-	if (host_pidns >= 0 && setns(host_pidns, CLONE_NEWPID) < 0 && x->pid > 0)
-		return berr_sys(err, errno, "return to the host pid namespace");
-	if (host_timens >= 0 && setns(host_timens, CLONE_NEWTIME) < 0 && x->pid > 0)
-		return berr_sys(err, errno, "return to the host time namespace");
-	if (x->pid < 0)
+	if (spawn_init(ch, &cfg, x->bundle, x->c.cgroup, err) < 0)
 		return -1;
 	crash_point("create.cloned");
 	/* Before anything else: from now on delete -f can find and kill it. */
-	x->c.start_time = proc_start_time(x->pid);
-	if (intent_record_init(x->c.dir_fd, x->pid, x->c.start_time, err) < 0)
+	x->c.start_time = proc_start_time(ch->pid);
+	if (intent_record_init(x->c.dir_fd, ch->pid, x->c.start_time, err) < 0)
 		return -1;
 	crash_point("create.init-recorded");
-	close(x->sync[1]);
-	x->sync[1] = -1;
-	if (cgroup_manager_add_pid(x->c.cgroup, x->pid, err) < 0)
+	if (spawn_place(ch, x->c.cgroup, err) < 0 || note_cgroup_path(x, err) < 0)
 		return -1;
-	/* the systemd driver learns its cgroup only now, from systemd */
-	if (strcmp(x->c.cgroup_path, cgroup_manager_path(x->c.cgroup)) != 0) {
-		free(x->c.cgroup_path);
-		x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
-		if (!x->c.cgroup_path)
-			return berr_sys(err, ENOMEM, "cgroup path");
-		if (intent_record_cgroup(x->c.dir_fd, x->rootfs, cgroup_manager_driver(x->c.cgroup),
-					 x->c.cgroup_path, err) < 0)
-			return -1;
-	}
 	crash_point("create.placed");
-	if (process_write_oom_score_adj(x->pid, &x->spec->process, x->procfd, err) < 0)
-		return -1;
-	if ((flags & CLONE_NEWTIME) && timens_write_offsets(x->pid, x->spec, x->procfd, err) < 0)
-		return -1;
-	/* The child builds mounts while we placed it: it may have failed and
-	 * gone already. Then its own error waits in the socket; report that. */
-	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0 && err->errnum != EPIPE &&
-	    err->errnum != ECONNRESET)
+	if (spawn_go(ch, &x->spec->process, err) < 0)
 		return -1;
 	crash_point("create.go-sent");
-	return serve_child(x, err);
+	return serve_init(x, err);
 }
 
 static void create_cleanup(struct create_ctx *x, bool failed)
 {
 	struct berth_error ignored;
 
-	if (failed && x->pid > 0) {
-		pidfd_signal(x->pidfd, SIGKILL, &ignored);
-		while (waitpid(x->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	if (failed)
+		spawned_kill(&x->child);
 	if (failed && x->c.cgroup)
 		cgroup_manager_destroy(x->c.cgroup, &ignored);
 	if (failed && x->dir_made && host_rootfs_release(x->c.dir_fd, x->rootfs, &ignored) < 0)
 		log_warn("%s", ignored.msg);
 	if (failed && x->dir_made)
 		state_dir_remove(x->ro->root, x->o->id);
-	if (failed && x->pty_master >= 0)
-		close(x->pty_master);
-	if (failed && x->pidfd >= 0)
-		close(x->pidfd);
-	for (int i = 0; i < 2; i++)
-		if (x->sync[i] >= 0)
-			close(x->sync[i]);
-	if (x->console_sock >= 0)
-		close(x->console_sock);
+	spawned_close(&x->child);
 	if (x->start_fd >= 0)
 		close(x->start_fd);
-	if (x->procfd >= 0)
-		close(x->procfd);
 	if (x->seccomp)
 		seccomp_filter_free(x->seccomp);
 	container_release_new(&x->c);
@@ -382,14 +276,7 @@ static void create_cleanup(struct create_ctx *x, bool failed)
 int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 		   struct created_container *out, struct berth_error *err)
 {
-	struct create_ctx x = {.ro = ro,
-			       .o = o,
-			       .console_sock = -1,
-			       .start_fd = -1,
-			       .procfd = -1,
-			       .sync = {-1, -1},
-			       .pidfd = -1,
-			       .pty_master = -1};
+	struct create_ctx x = {.ro = ro, .o = o, .start_fd = -1, .child = SPAWNED_INIT};
 	int rc = -1;
 
 	x.c.dir_fd = -1;
@@ -401,11 +288,8 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	if (bundle_load(o->bundle, true, x.bundle, x.rootfs, &x.spec, err) < 0 ||
 	    take_listen_fds(&x, err) < 0)
 		goto out;
-	enum exeseal_mode seal = exeseal_needed(x.spec, 0);
-	if (ro->argv && !exeseal_is_sealed(seal)) {
-		exeseal_reexec(seal, ro->argv, err);
-		goto out; /* reached only when the re-exec failed */
-	}
+	if (exeseal_ensure(x.spec, 0, ro->argv, err) < 0)
+		goto out;
 	if (o->foreground) {
 		/* Blocked before the clone so none is lost; the init unblocks its own. */
 		sigset_t all;
@@ -417,11 +301,11 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 	}
 	/* The state dir first: the seccomp cache lives under its root. */
 	if (console_socket_setup(&x.spec->process, o->console_socket, o->foreground,
-				 &x.console_sock, err) < 0 ||
+				 &x.child.console_sock, err) < 0 ||
 	    make_state_dir(&x, err) < 0 || prepare_security(&x, err) < 0 ||
-	    make_cgroup(&x, err) < 0 || spawn_init(&x, err) < 0)
+	    make_cgroup(&x, err) < 0 || spawn(&x, err) < 0)
 		goto out;
-	x.c.pid = x.pid;
+	x.c.pid = x.child.pid;
 	x.c.has_poststart = x.spec->hooks.poststart.n > 0;
 	x.c.has_poststop = x.spec->hooks.poststop.n > 0;
 	crash_point("create.ready");
@@ -432,14 +316,20 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 		struct pidfile pf;
 		int prc = pidfile_prepare(x.pid_file, &pf, err);
 		if (prc == 0)
-			prc = pidfile_commit(&pf, x.pid, err);
+			prc = pidfile_commit(&pf, x.child.pid, err);
 		pidfile_close(&pf);
 		if (prc < 0)
 			goto out;
 		crash_point("create.pid-file");
 	}
-	log_debug("created container %s, init pid %d", o->id, (int)x.pid);
+	log_debug("created container %s, init pid %d", o->id, (int)x.child.pid);
 	rc = 0;
+	/* handed over: the caller waits for the init and proxies its pty */
+	out->pid = x.child.pid;
+	out->pidfd = x.child.pidfd;
+	out->pty_master = x.child.pty_master;
+	out->spec = x.spec;
+	x.child.pidfd = x.child.pty_master = -1;
 out:
 	create_cleanup(&x, rc < 0);
 	if (rc < 0 && o->foreground)
@@ -448,9 +338,5 @@ out:
 		berth_spec_free(x.spec);
 		return -1;
 	}
-	out->pid = x.pid;
-	out->pidfd = x.pidfd;
-	out->pty_master = x.pty_master;
-	out->spec = x.spec;
 	return 0;
 }

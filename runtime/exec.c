@@ -1,18 +1,17 @@
-/* exec.c - `exec`: the parent side. It builds the process from the
- * container's config and the flags (or from a process.json), prepares
- * capabilities and seccomp, enters the container's pid namespace for the
- * clone only, and serves the child until it has exec'd. */
+/* exec.c - `exec`: it checks the container may take a process, builds
+ * the process from the container's config and the flags (or from a
+ * process.json), prepares capabilities and seccomp, then has it cloned
+ * into the container and served until it has exec'd
+ * (libcontainer/process/spawn.h, serve.h). */
 #include "exec.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -21,7 +20,6 @@
 #include "libcontainer/process/process.h"
 #include "libcontainer/cleanup.h"
 #include "libcontainer/log.h"
-#include "libcontainer/rootfs/rootfs.h"
 #include "libcontainer/readall.h"
 #include "libcontainer/seccomp/seccomp_filter.h"
 
@@ -37,13 +35,7 @@ struct exec_ctx {
 	bool have_caps;
 	struct seccomp_filter *seccomp;
 	int init_pidfd;
-	int sync[2];
-	int console_sock;
-	int procfd;
-	pid_t pid;
-	int pidfd;
-	int pty_master;
-	int notify_sock; /* seccomp listener connected early, or -1 */
+	struct spawned child; /* the process: pid, pidfd, sync socket, console */
 	struct pidfile pidfile;
 };
 
@@ -154,9 +146,8 @@ static int load(struct exec_ctx *x, struct berth_error *err)
 	x->spec = berth_spec_load(path, err);
 	if (!x->spec)
 		return berr_prefix(err, "container %s", x->o->id);
-	enum exeseal_mode seal = exeseal_needed(x->spec, x->o->caps);
-	if (x->ro->argv && !exeseal_is_sealed(seal))
-		return exeseal_reexec(seal, x->ro->argv, err);
+	if (exeseal_ensure(x->spec, x->o->caps, x->ro->argv, err) < 0)
+		return -1;
 	x->init_pidfd = pidfd_open_pid(x->c->pid, err);
 	if (x->init_pidfd < 0 || proc_start_time(x->c->pid) != x->c->start_time)
 		return berr_set(err, "cannot exec in a stopped container");
@@ -182,183 +173,87 @@ static int prepare(struct exec_ctx *x, struct berth_error *err)
 	if (x->proc.terminal && !x->o->console_socket)
 		console_size_from_caller(&x->proc);
 	if (x->o->console_socket) {
-		x->console_sock = console_socket_connect(x->o->console_socket, err);
-		if (x->console_sock < 0)
+		x->child.console_sock = console_socket_connect(x->o->console_socket, err);
+		if (x->child.console_sock < 0)
 			return -1;
 	}
-	x->procfd = procfs_open(err);
-	if (x->procfd < 0)
-		return -1;
-	return sync_socketpair(x->sync, err);
+	return spawn_open(&x->child, err);
 }
 
 static int spawn(struct exec_ctx *x, sigset_t *old_mask, struct berth_error *err)
 {
-	uint64_t all_flags = ns_differing_flags(x->c->pid);
-	/* The cgroup namespace is joined by the child, once it is born in the
-	 * container's cgroup: with nsdelegate, a process already inside the
-	 * container's cgroup namespace may not clone into (nor be moved into)
-	 * a cgroup from a cgroup outside that namespace (ENOENT). */
-	uint64_t child_flags = all_flags & CLONE_NEWCGROUP;
-	uint64_t flags = all_flags & ~(uint64_t)CLONE_NEWCGROUP;
-	struct ns_saved saved = {.cwd_fd = -1};
-	bool entered = false;
-	int cgfd = x->c->cgroup ? cgroup_manager_clone_fd(x->c->cgroup) : -1;
+	struct spawned *ch = &x->child;
+	struct cgroup_manager *cg = x->c->cgroup;
 	struct join_config jc = {
 	    .proc = &x->proc,
 	    .caps = x->have_caps ? &x->caps : NULL,
 	    .seccomp = x->seccomp,
-	    .sync_fd = x->sync[1],
+	    .sync_fd = ch->child_sock,
 	    .init_pidfd = x->init_pidfd,
 	    .init_pid = x->c->pid,
-	    .ns_flags = child_flags,
-	    .userns = (flags & CLONE_NEWUSER) != 0,
 	    .preserve_fds = x->o->preserve_fds,
-	    .parent_fds = {x->sync[0], x->c->dir_fd, x->console_sock, x->procfd, cgfd, -1},
+	    .parent_fds = {ch->sock, x->c->dir_fd, ch->console_sock, ch->procfd,
+			   cg ? cgroup_manager_clone_fd(cg) : -1, -1},
 	};
-	_cleanup_self_join_ struct cgroup_self_join sj = {.n = 0};
-	sigset_t all;
+	const struct spawn_join j = {
+	    .id = x->o->id,
+	    .cgroup = cg,
+	    .seccomp = &x->spec->linux_.seccomp,
+	    .nested_userns = x->ro->nested_userns,
+	    .old_mask = x->o->detach ? NULL : old_mask,
+	};
 
-	if (x->c->cgroup && cgroup_manager_open_self_join(x->c->cgroup, &sj, err) < 0)
-		return berr_prefix(err, "join container %s", x->o->id);
-	jc.self_join = &sj;
-	/* The child is born inside every namespace of the container, so nothing
-	 * in there ever sees it with the host's root or namespaces. */
-	if (((flags & CLONE_NEWUSER) && geteuid() != 0) || x->ro->nested_userns) {
-		/* Rootless: only from inside the container's user namespace may we
-		 * join the rest, and there is no way back: this process only waits.
-		 * Root of a nested user namespace (rootless podman's) can enter the
-		 * container's namespaces but not return to the host's: the same.
-		 * The seccomp listener is a host path: connect while we see it. */
-		if (x->seccomp && seccomp_filter_wants_notify(x->seccomp)) {
-			x->notify_sock = seccomp_notify_connect(&x->spec->linux_.seccomp, err);
-			if (x->notify_sock < 0)
-				return -1;
-			jc.parent_fds[5] = x->notify_sock; /* never the child's */
-		}
-		if (ns_join_pidfd(x->init_pidfd, x->c->pid, flags, err) < 0)
-			return berr_prefix(err, "join container %s", x->o->id);
-		entered = false;
-	} else if (ns_enter_for_clone(x->init_pidfd, x->c->pid, flags, &saved, err) < 0) {
-		return berr_prefix(err, "join container %s", x->o->id);
-	} else {
-		jc.ns_flags |= flags & CLONE_NEWUSER;
-		entered = true;
-	}
-	sigfillset(&all);
-	if (!x->o->detach && sigprocmask(SIG_BLOCK, &all, old_mask) < 0)
-		return berr_sys(err, errno, "sigprocmask");
-	x->pid = clone3_fork(0, cgfd, &x->pidfd, err);
-	if (x->pid < 0 && err->errnum == EBUSY && cgfd >= 0) {
-		/* The container made its cgroup an inner node with controllers
-		 * (systemd inside moves itself to init.scope): no process may be
-		 * born there, so join the init's cgroup instead, as runc does. */
-		_cleanup_close_ int initcg =
-		    cgroup_manager_open_cgroup_of(x->c->cgroup, x->procfd, x->c->pid);
-
-		if (initcg >= 0) {
-			jc.parent_fds[4] = initcg;
-			x->pid = clone3_fork(0, initcg, &x->pidfd, err);
-		}
-	}
-	if (x->pid == 0)
-		join_run(&jc);
-	cgroup_self_join_close(&sj);
-	if (entered && ns_restore(&saved, x->pid > 0 ? err : NULL) < 0 && x->pid > 0)
+	if (spawn_join(ch, &jc, &j, err) < 0)
 		return -1;
-	if (x->pid < 0)
-		return -1;
-	log_debug("exec process pid %d (%s), namespaces joined 0x%llx%s", (int)x->pid,
-		  x->proc.args[0], (unsigned long long)flags,
-		  x->proc.terminal ? ", with a terminal" : "");
 	crash_point("exec.cloned");
-	close(x->sync[1]);
-	x->sync[1] = -1;
-	if (x->c->cgroup && cgroup_manager_add_pid(x->c->cgroup, x->pid, err) < 0)
+	if (spawn_place(ch, cg, err) < 0)
 		return -1;
 	crash_point("exec.placed");
-	if (process_write_oom_score_adj(x->pid, &x->proc, x->procfd, err) < 0)
-		return -1;
-	if (sync_send(x->sync[0], SYNC_GO, 0, NULL, 0, -1, err) < 0)
+	if (spawn_go(ch, &x->proc, err) < 0)
 		return -1;
 	crash_point("exec.go-sent");
 	return 0;
 }
 
-/* Until the child's end closes (its execve succeeded) or it reports an error. */
+/* What linux.seccomp's listener gets with the notify fd: the container
+ * as it is. */
+static char *listener_message(void *arg, struct berth_error *err)
+{
+	struct exec_ctx *x = arg;
+	struct berth_error ignored;
+	_cleanup_free_ char *state = container_state_json(x->c, &ignored);
+
+	return seccomp_agent_message(&x->spec->linux_.seccomp, x->child.pid, state ? state : "{}",
+				     err);
+}
+
+/* What the process asks for until its execve closes the socket. */
+static const struct serve_handler exec_requests[] = {
+    {SYNC_PTY_MASTER, serve_pty_master, "pty"},
+    {SYNC_SECCOMP_FD, serve_seccomp_fd, "seccomp fd"},
+};
+
 static int serve(struct exec_ctx *x, struct berth_error *err)
 {
-	struct sync_msg msg;
-	struct berth_error rerr;
+	const struct serve s = {
+	    .peer = "exec",
+	    .done_at_close = true,
+	    .handlers = exec_requests,
+	    .n_handlers = sizeof(exec_requests) / sizeof(exec_requests[0]),
+	    .child = &x->child,
+	    .spec = x->spec,
+	    .seccomp_message = listener_message,
+	    .arg = x,
+	};
 
-	for (;;) {
-		if (sync_recv(x->sync[0], &msg, &rerr) < 0) {
-			if (rerr.errnum != EPROTO)
-				return 0; /* closed on exec (a death shows in its status) */
-			*err = rerr;
-			return berr_prefix(err, "exec");
-		}
-		switch (msg.type) {
-		case SYNC_ERROR:
-			berr_set(err, "%s", msg.payload);
-			err->errnum = (int)msg.value;
-			return -1;
-		case SYNC_PTY_MASTER:
-			if (x->console_sock >= 0) {
-				int rc = console_send_fd(x->console_sock, msg.fd, err);
-				close(msg.fd);
-				if (rc < 0)
-					return -1;
-			} else {
-				x->pty_master = msg.fd;
-			}
-			break;
-		case SYNC_SECCOMP_FD: {
-			_cleanup_free_ char *state = container_state_json(x->c, &rerr);
-			_cleanup_free_ char *agent = seccomp_agent_message(
-			    &x->spec->linux_.seccomp, x->pid, state ? state : "{}", err);
-			int rc = !agent ? berr_prefix(err, "seccomp listener")
-				 : x->notify_sock >= 0
-				     ? seccomp_notify_send(x->notify_sock, &x->spec->linux_.seccomp,
-							   msg.fd, agent, err)
-				     : seccomp_notify_forward(&x->spec->linux_.seccomp, msg.fd,
-							      agent, err);
-			if (x->notify_sock >= 0) {
-				close(x->notify_sock); /* the agent reads until EOF */
-				x->notify_sock = -1;
-			}
-			close(msg.fd);
-			if (rc < 0 ||
-			    sync_send(x->sync[0], SYNC_SECCOMP_DONE, 0, NULL, 0, -1, err) < 0)
-				return -1;
-			break;
-		}
-		default:
-			if (msg.fd >= 0)
-				close(msg.fd);
-			return berr_set(err, "exec: unexpected message %s",
-					sync_type_name((enum sync_type)msg.type));
-		}
-	}
+	return serve_child(&s, err);
 }
 
 static void cleanup(struct exec_ctx *x)
 {
-	for (int i = 0; i < 2; i++)
-		if (x->sync[i] >= 0)
-			close(x->sync[i]);
-	if (x->console_sock >= 0)
-		close(x->console_sock);
-	if (x->procfd >= 0)
-		close(x->procfd);
+	spawned_close(&x->child);
 	if (x->init_pidfd >= 0)
 		close(x->init_pidfd);
-	if (x->pidfd >= 0)
-		close(x->pidfd);
-	if (x->pty_master >= 0)
-		close(x->pty_master);
-	if (x->notify_sock >= 0)
-		close(x->notify_sock);
 	pidfile_close(&x->pidfile);
 	if (x->seccomp)
 		seccomp_filter_free(x->seccomp);
@@ -371,16 +266,8 @@ static void cleanup(struct exec_ctx *x)
 
 int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struct berth_error *err)
 {
-	struct exec_ctx x = {.ro = ro,
-			     .o = o,
-			     .init_pidfd = -1,
-			     .sync = {-1, -1},
-			     .console_sock = -1,
-			     .procfd = -1,
-			     .pidfd = -1,
-			     .pty_master = -1,
-			     .notify_sock = -1,
-			     .pidfile = {.dir_fd = -1}};
+	struct exec_ctx x = {
+	    .ro = ro, .o = o, .init_pidfd = -1, .child = SPAWNED_INIT, .pidfile = {.dir_fd = -1}};
 	sigset_t old_mask;
 	int rc = -1;
 
@@ -388,25 +275,18 @@ int runtime_exec(const struct runtime_opts *ro, const struct exec_opts *o, struc
 	if (load(&x, err) < 0 || prepare(&x, err) < 0 ||
 	    pidfile_prepare(o->pid_file, &x.pidfile, err) < 0 || spawn(&x, &old_mask, err) < 0 ||
 	    serve(&x, err) < 0) {
-		/* A child still waiting for SYNC_GO sees the socket close and exits. */
-		if (x.sync[0] >= 0) {
-			close(x.sync[0]);
-			x.sync[0] = -1;
-		}
-		if (x.pid > 0)
-			while (waitpid(x.pid, NULL, 0) < 0 && errno == EINTR)
-				;
+		spawned_abandon(&x.child);
 		goto out;
 	}
 	crash_point("exec.started");
-	if (pidfile_commit(&x.pidfile, x.pid, err) < 0)
+	if (pidfile_commit(&x.pidfile, x.child.pid, err) < 0)
 		goto out;
 	if (o->detach) {
 		rc = 0;
 		goto out;
 	}
-	rc = runtime_wait_child(x.pid, x.pidfd, x.pty_master, err);
-	log_debug("exec process pid %d exited: status %d", (int)x.pid, rc);
+	rc = runtime_wait_child(x.child.pid, x.child.pidfd, x.child.pty_master, err);
+	log_debug("exec process pid %d exited: status %d", (int)x.child.pid, rc);
 out:
 	if (!o->detach)
 		sigprocmask(SIG_SETMASK, &old_mask, NULL);

@@ -159,3 +159,13 @@ bool exeseal_take_reexec_mark(void)
 	unsetenv(REEXEC_MARK);
 	return marked;
 }
+
+int exeseal_ensure(const struct berth_spec *spec, uint64_t extra_caps, char **argv,
+		   struct berth_error *err)
+{
+	enum exeseal_mode mode = exeseal_needed(spec, extra_caps);
+
+	if (!argv || exeseal_is_sealed(mode))
+		return 0;
+	return exeseal_reexec(mode, argv, err);
+}

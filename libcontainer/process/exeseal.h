@@ -36,6 +36,13 @@ enum exeseal_mode exeseal_needed(const struct berth_spec *spec, uint64_t extra_c
 bool exeseal_is_sealed(enum exeseal_mode mode);
 /* Re-execute argv from a protected binary. Returns only on failure. */
 int exeseal_reexec(enum exeseal_mode mode, char **argv, struct berth_error *err);
+/* The decision before a clone, in one call: when this process does not
+ * run from a binary that the container (with `extra_caps` of an exec'd
+ * process) can't write, re-execute argv from one; returns only on failure
+ * then. Returns 0 when nothing is needed or argv is NULL (a caller that
+ * can't be re-executed). */
+int exeseal_ensure(const struct berth_spec *spec, uint64_t extra_caps, char **argv,
+		   struct berth_error *err);
 /* True in the image exeseal_reexec() started (once: the mark is cleared), so
  * that what the first image already told the user is not told twice. */
 bool exeseal_take_reexec_mark(void);

@@ -28,41 +28,25 @@ struct init_state {
 	const struct init_config *cfg;
 	struct berth_error err;
 	int procfd;
-	bool parent_gone;	    /* after READY nobody reads sync_fd */
-	bool go_seen;		    /* GO came: the parent placed us */
-	bool placed;		    /* ... and our cgroup namespace is made */
-	struct sync_msg hooks_done; /* holds the state documents below */
-	const char *create_state;   /* "creating", for createContainer */
-	const char *start_state;    /* "created", for startContainer */
+	bool parent_gone;	       /* after READY nobody reads sync_fd */
+	bool go_seen;		       /* GO came: the parent placed us */
+	bool placed;		       /* ... and our cgroup namespace is made */
+	struct sync_hook_states hooks; /* the documents for the hooks run in here */
 };
 
 /* The parent sends GO once it has done its part of placing us: the v2
- * cgroup when we could not be born in it, oom_score_adj, time offsets (the
- * v1 hierarchies we join ourselves, first thing). We build mounts
- * meanwhile and wait only where it matters: the cgroup namespace and
- * cgroup mounts, the hooks, and the process setup. GO may arrive while we
- * wait for another answer: noted, and the wait goes on. */
-static int expect(struct init_state *st, enum sync_type type, struct sync_msg *msg,
-		  struct berth_error *err)
-{
-	for (;;) {
-		msg->type = SYNC_ERROR; /* not GO, if the receive itself fails */
-		if (sync_expect(st->cfg->sync_fd, type, msg, err) == 0)
-			return 0;
-		if (st->go_seen || type == SYNC_GO || msg->type != SYNC_GO)
-			return -1;
-		st->go_seen = true;
-	}
-}
-
+ * cgroup when we could not be born in it, oom_score_adj (the v1
+ * hierarchies we join ourselves, first thing). We build mounts meanwhile
+ * and wait only where it matters: the cgroup namespace and cgroup mounts,
+ * the hooks, and the process setup; a GO that comes while we wait for
+ * another answer is noted in go_seen (sync.h). */
 static int wait_placed(void *arg, struct berth_error *err)
 {
 	struct init_state *st = arg;
-	struct sync_msg go;
 
 	if (st->placed)
 		return 0;
-	if (!st->go_seen && expect(st, SYNC_GO, &go, err) < 0)
+	if (!st->go_seen && sync_wait_go(st->cfg->sync_fd, err) < 0)
 		return -1;
 	st->go_seen = st->placed = true;
 	/* rooted at the cgroups we are in now, in every hierarchy */
@@ -74,12 +58,10 @@ static int wait_placed(void *arg, struct berth_error *err)
 static int become_ns_root(struct init_state *st, struct berth_error *err)
 {
 	const struct init_config *cfg = st->cfg;
-	struct sync_msg msg;
 
 	if (!cfg->new_userns)
 		return 0;
-	if (sync_send(cfg->sync_fd, SYNC_MAPS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
-	    expect(st, SYNC_MAPS_DONE, &msg, err) < 0)
+	if (sync_wait_maps_done(cfg->sync_fd, &st->go_seen, err) < 0)
 		return -1;
 	/* Our host uid 0 is unmapped in the new namespace: become its root. */
 	if (setresgid(0, 0, 0) < 0)
@@ -179,7 +161,7 @@ static int setup_console(const struct init_config *cfg, struct berth_error *err)
 	master = console_setup_child(&cfg->spec->process, &slave, err);
 	if (master < 0)
 		return -1;
-	int rc = sync_send(cfg->sync_fd, SYNC_PTY_MASTER, 0, NULL, 0, master, err);
+	int rc = sync_send_pty_master(cfg->sync_fd, master, err);
 	close(master);
 	if (rc == 0 && rootfs_bind_console(slave, err) < 0)
 		rc = -1;
@@ -262,11 +244,9 @@ static int before_pivot(void *arg, struct berth_error *err)
 	if (!(h->prestart.n || h->create_runtime.n || h->create_container.n ||
 	      h->start_container.n))
 		return 0;
-	if (sync_send(cfg->sync_fd, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
-	    expect(st, SYNC_HOOKS_DONE, &st->hooks_done, err) < 0 ||
-	    sync_hook_states(&st->hooks_done, &st->create_state, &st->start_state, err) < 0)
+	if (sync_wait_hooks_done(cfg->sync_fd, &st->go_seen, &st->hooks, err) < 0)
 		return -1;
-	return hooks_run(&h->create_container, "createContainer", st->create_state, err);
+	return hooks_run(&h->create_container, "createContainer", st->hooks.create_state, err);
 }
 
 static int init_steps(struct init_state *st)
@@ -343,7 +323,7 @@ static int init_steps(struct init_state *st)
 	bool sealed = pc.seccomp && seccomp_filter_wants_notify(pc.seccomp);
 	if (sealed && process_seal(&pc, err) < 0)
 		return -1;
-	if (sync_send(cfg->sync_fd, SYNC_READY, 0, NULL, 0, -1, err) < 0)
+	if (sync_send_ready(cfg->sync_fd, err) < 0)
 		return -1;
 	close(cfg->sync_fd);
 	st->parent_gone = true;
@@ -354,8 +334,8 @@ static int init_steps(struct init_state *st)
 		return -1;
 	/* Under the filter, with the process's identity and environment, as
 	 * runc runs them. */
-	if (hooks_run_env(&spec->hooks.start_container, "startContainer", st->start_state, pc.envp,
-			  err) < 0)
+	if (hooks_run_env(&spec->hooks.start_container, "startContainer", st->hooks.start_state,
+			  pc.envp, err) < 0)
 		return -1;
 	return process_exec(&pc, err);
 }

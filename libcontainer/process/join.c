@@ -22,7 +22,7 @@ static int setup_terminal(const struct join_config *cfg, struct berth_error *err
 
 	if (master < 0)
 		return -1;
-	int rc = sync_send(cfg->sync_fd, SYNC_PTY_MASTER, 0, NULL, 0, master, err);
+	int rc = sync_send_pty_master(cfg->sync_fd, master, err);
 	close(master);
 	close(slave);
 	return rc;

@@ -18,6 +18,8 @@
 #include "lsm.h"	/* AppArmor and SELinux labels */
 #include "namespaces.h" /* the spec's namespaces as clone flags; setns */
 #include "passwd.h"	/* passwd(5) entries, read without NSS */
+#include "serve.h"	/* the parent's one loop over the child's requests */
+#include "spawn.h"	/* the parent's side: clone, place, let go */
 #include "sync.h"	/* the typed parent/child protocol on the sync socket */
 #include "userns.h"	/* user namespaces and id maps, rootless detection */
 

@@ -160,11 +160,58 @@ void sync_send_error(int sock, const struct berth_error *e)
 	sync_send(sock, SYNC_ERROR, e->errnum, e->msg, len, -1, NULL);
 }
 
+int sync_send_go(int sock, struct berth_error *err)
+{
+	return sync_send(sock, SYNC_GO, 0, NULL, 0, -1, err);
+}
+
+int sync_send_maps_done(int sock, struct berth_error *err)
+{
+	return sync_send(sock, SYNC_MAPS_DONE, 0, NULL, 0, -1, err);
+}
+
+int sync_send_seccomp_done(int sock, struct berth_error *err)
+{
+	return sync_send(sock, SYNC_SECCOMP_DONE, 0, NULL, 0, -1, err);
+}
+
+/* sync_expect, letting one GO that comes first pass (see sync.h). */
+static int expect_past_go(int sock, enum sync_type type, struct sync_msg *msg, bool *go_seen,
+			  struct berth_error *err)
+{
+	for (;;) {
+		msg->type = SYNC_ERROR; /* not GO, if the receive itself fails */
+		if (sync_expect(sock, type, msg, err) == 0)
+			return 0;
+		if (!go_seen || *go_seen || msg->type != SYNC_GO)
+			return -1;
+		*go_seen = true;
+	}
+}
+
 int sync_wait_go(int sock, struct berth_error *err)
 {
 	struct sync_msg msg;
 
 	return sync_expect(sock, SYNC_GO, &msg, err);
+}
+
+int sync_wait_maps_done(int sock, bool *go_seen, struct berth_error *err)
+{
+	struct sync_msg msg;
+
+	if (sync_send(sock, SYNC_MAPS_REQUEST, 0, NULL, 0, -1, err) < 0)
+		return -1;
+	return expect_past_go(sock, SYNC_MAPS_DONE, &msg, go_seen, err);
+}
+
+int sync_wait_hooks_done(int sock, bool *go_seen, struct sync_hook_states *out,
+			 struct berth_error *err)
+{
+	if (sync_send(sock, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, err) < 0 ||
+	    expect_past_go(sock, SYNC_HOOKS_DONE, &out->msg, go_seen, err) < 0)
+		return -1;
+	return sync_hook_states(&out->msg, &out->create_state, &out->start_state, err);
 }
 
 int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err)
@@ -174,6 +221,16 @@ int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err)
 	if (sync_send(sock, SYNC_SECCOMP_FD, 0, NULL, 0, notify_fd, err) < 0)
 		return -1;
 	return sync_expect(sock, SYNC_SECCOMP_DONE, &msg, err);
+}
+
+int sync_send_pty_master(int sock, int master, struct berth_error *err)
+{
+	return sync_send(sock, SYNC_PTY_MASTER, 0, NULL, 0, master, err);
+}
+
+int sync_send_ready(int sock, struct berth_error *err)
+{
+	return sync_send(sock, SYNC_READY, 0, NULL, 0, -1, err);
 }
 
 int sync_die_with_parent(int sock, struct berth_error *err)

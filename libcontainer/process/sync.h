@@ -4,15 +4,17 @@
  * Each message is one datagram: a fixed header (type, payload length)
  * followed by at most SYNC_PAYLOAD_MAX bytes, optionally carrying one fd.
  * The receiver checks the length it got against the header, never trusting
- * a length field alone (the class of CVE-2021-43784). The sync_wait_*
- * helpers name the child's waits, so its sequence reads from the calls
- * (the init's own waits in init.c also let an early GO pass).
+ * a length field alone (the class of CVE-2021-43784). The child's waits
+ * (sync_wait_*) and the parent's answers (sync_send_*) are named, so both
+ * sequences read from the calls; the parent serves the child's requests in
+ * one loop (serve.h).
  *
  * No message carries a pid: clone3 gives the parent the child's pid and
  * pidfd directly, and the init is its child, never a grandchild. */
 #ifndef BERTH_SYNC_H
 #define BERTH_SYNC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -66,17 +68,42 @@ void sync_send_error(int sock, const struct berth_error *e);
  * clears the signal. */
 int sync_die_with_parent(int sock, struct berth_error *err);
 
-/* Child side: wait until the parent has placed us (cgroup, oom_score_adj). */
-int sync_wait_go(int sock, struct berth_error *err);
-/* Child side: hand the seccomp notify fd over and wait until the parent
- * has passed it on to linux.seccomp.listenerPath. */
-int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err);
-
+/* Parent side: the answers to the child's requests (serve.h's handlers)
+ * and the go-ahead once the child is placed (spawn.h). */
+int sync_send_go(int sock, struct berth_error *err);
+int sync_send_maps_done(int sock, struct berth_error *err);
+int sync_send_seccomp_done(int sock, struct berth_error *err);
 /* SYNC_HOOKS_DONE's payload: the state documents of the hooks run in the
  * container, rendered by the parent (the init builds no JSON): the one
  * for createContainer, a NUL, the one for startContainer. */
 int sync_send_hook_states(int sock, const char *create_state, const char *start_state,
 			  struct berth_error *err);
+
+/* Child side, its waits by name. The init builds its mounts while the
+ * parent places it, so GO may arrive while it waits for another answer:
+ * `go_seen` notes that and the wait goes on (NULL: no GO may come first). */
+/* Wait until the parent has placed us (cgroup, oom_score_adj). */
+int sync_wait_go(int sock, struct berth_error *err);
+/* In our new user namespace: ask for the id maps and wait until written. */
+int sync_wait_maps_done(int sock, bool *go_seen, struct berth_error *err);
+/* SYNC_HOOKS_DONE as received: the two documents point into msg. */
+struct sync_hook_states {
+	struct sync_msg msg;
+	const char *create_state; /* "creating", for createContainer */
+	const char *start_state;  /* "created", for startContainer */
+};
+/* Mounts done: ask for prestart/createRuntime and wait until they ran;
+ * `out` gets the documents for our own hooks. */
+int sync_wait_hooks_done(int sock, bool *go_seen, struct sync_hook_states *out,
+			 struct berth_error *err);
+/* Hand the seccomp notify fd over and wait until the parent has passed it
+ * on to linux.seccomp.listenerPath. */
+int sync_wait_seccomp_done(int sock, int notify_fd, struct berth_error *err);
+/* Hand the pty master over (no answer). */
+int sync_send_pty_master(int sock, int master, struct berth_error *err);
+/* The init is set up and waits for start (no answer). */
+int sync_send_ready(int sock, struct berth_error *err);
+
 /* Point *create_state and *start_state into `msg` (a received
  * SYNC_HOOKS_DONE); a payload without the two parts is EPROTO. */
 int sync_hook_states(const struct sync_msg *msg, const char **create_state,

@@ -2,7 +2,9 @@
  * (test_sync_sequence_{create,exec}.c): a forked process that plays the
  * init's (or the exec'd process's) side of the protocol step by step, and
  * at a chosen step sends an error instead or dies. The parent side under
- * test is berth's own loop, included by each test from runtime/. */
+ * test is libcontainer's serve loop (libcontainer/process/serve.h) with
+ * create's and exec's own handler tables, included by each test from
+ * runtime/. The child uses the named waits of sync.h, as the real ones. */
 #ifndef BERTH_SYNC_FAKE_CHILD_H
 #define BERTH_SYNC_FAKE_CHILD_H
 
@@ -22,6 +24,7 @@
 
 #include "libcontainer/config/config.h"
 #include "libcontainer/fdpass.h"
+#include "libcontainer/process/spawn.h"
 #include "libcontainer/process/sync.h"
 #include "runtime/container.h"
 
@@ -50,7 +53,7 @@ struct fake {
 static inline int child_step(struct fake *f, enum step s)
 {
 	struct berth_error err = {0};
-	struct sync_msg msg;
+	struct sync_hook_states hs;
 	int p[2];
 
 	switch (s) {
@@ -59,27 +62,24 @@ static inline int child_step(struct fake *f, enum step s)
 	case STEP_MAPS:
 		if (f->exec || !f->userns)
 			return 0;
-		if (unshare(CLONE_NEWUSER) < 0 ||
-		    sync_send(f->sock, SYNC_MAPS_REQUEST, 0, NULL, 0, -1, &err) < 0 ||
-		    sync_expect(f->sock, SYNC_MAPS_DONE, &msg, &err) < 0)
+		if (unshare(CLONE_NEWUSER) < 0 || sync_wait_maps_done(f->sock, NULL, &err) < 0)
 			return 11;
 		return getuid() == 0 && getgid() == 0 ? 0 : 12; /* the maps are written */
 	case STEP_PTY:
-		if (pipe(p) < 0 || sync_send(f->sock, SYNC_PTY_MASTER, 0, NULL, 0, p[0], &err) < 0)
+		if (pipe(p) < 0 || sync_send_pty_master(f->sock, p[0], &err) < 0)
 			return 13;
 		return 0;
 	case STEP_HOOKS: {
 		char pid[32];
 		if (f->exec)
 			return 0;
-		if (sync_send(f->sock, SYNC_HOOKS_REQUEST, 0, NULL, 0, -1, &err) < 0 ||
-		    sync_expect(f->sock, SYNC_HOOKS_DONE, &msg, &err) < 0)
+		if (sync_wait_hooks_done(f->sock, NULL, &hs, &err) < 0)
 			return 14;
-		const char *creating, *created;
 		snprintf(pid, sizeof(pid), "\"pid\":%d", (int)getpid());
-		if (sync_hook_states(&msg, &creating, &created, &err) < 0 ||
-		    !strstr(creating, "\"status\":\"creating\"") || !strstr(creating, pid) ||
-		    !strstr(created, "\"status\":\"created\"") || !strstr(created, pid))
+		if (!strstr(hs.create_state, "\"status\":\"creating\"") ||
+		    !strstr(hs.create_state, pid) ||
+		    !strstr(hs.start_state, "\"status\":\"created\"") ||
+		    !strstr(hs.start_state, pid))
 			return 15; /* the hooks' states say who and where we are, and when */
 		return 0;
 	}
@@ -88,7 +88,7 @@ static inline int child_step(struct fake *f, enum step s)
 			return 16;
 		return 0;
 	case STEP_END:
-		if (!f->exec && sync_send(f->sock, SYNC_READY, 0, NULL, 0, -1, &err) < 0)
+		if (!f->exec && sync_send_ready(f->sock, &err) < 0)
 			return 17;
 		return 0; /* exec's child: the socket closes on execve, as now on _exit */
 	case N_STEPS:
@@ -173,26 +173,26 @@ static inline void fake_fini(struct fake *f)
 	rmdir(f->dir);
 }
 
-/* Fork the child, then do what the parent does before its loop: close the
- * child's end and send GO. */
-static inline pid_t fake_start(struct fake *f, int sync[2])
+/* Fork the child, then do what the parent does before its serve loop
+ * (spawn.h): close the child's end and send GO. */
+static inline pid_t fake_start(struct fake *f, struct spawned *ch)
 {
 	struct berth_error err = {0};
 
-	ck_assert_int_eq(sync_socketpair(sync, &err), 0);
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		close(sync[0]);
-		f->sock = sync[1];
+	ck_assert_int_eq(spawn_open(ch, &err), 0);
+	ch->pid = fork();
+	ck_assert_int_ge(ch->pid, 0);
+	if (ch->pid == 0) {
+		close(ch->sock);
+		f->sock = ch->child_sock;
 		child_run(f);
 	}
-	close(sync[1]);
-	sync[1] = -1;
-	/* A child that already died leaves EPIPE here; its loop still reports. */
-	if (sync_send(sync[0], SYNC_GO, 0, NULL, 0, -1, &err) < 0)
+	ck_assert_int_eq(spawn_place(ch, NULL, &err), 0);
+	ck_assert_int_eq(ch->child_sock, -1);
+	/* A child that already died leaves EPIPE here; the loop still reports. */
+	if (sync_send_go(ch->sock, &err) < 0)
 		ck_assert(err.errnum == EPIPE || err.errnum == ECONNRESET);
-	return pid;
+	return ch->pid;
 }
 
 static inline int fake_exit_status(pid_t pid)

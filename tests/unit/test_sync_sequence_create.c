@@ -1,34 +1,31 @@
 /* test_sync_sequence_create.c - the parent/child message SEQUENCE of
- * create, not only the codec: create's own loop (serve_child) against a
- * fake init (sync_fake_child.h): the happy path, an error from the child at
- * each step, a child that dies at each step, a message shorter than a
- * header, one longer than the largest payload, unexpected ones.
+ * create, not only the codec: libcontainer's serve loop with create's
+ * handler table (serve_init) against a fake init (sync_fake_child.h): the
+ * happy path, an error from the child at each step, a child that dies at
+ * each step, a message shorter than a header, one longer than the largest
+ * payload, unexpected ones.
  *
- * The loop is static in runtime/create.c and shares its context struct
- * with nothing else, so this file includes that source and tests the
- * function exactly as it is built into berth (exec's: the _exec test). */
+ * create's table and its handlers (the id maps with their crash point, the
+ * parent's hooks and the state document they hand on) are static in
+ * runtime/create.c, so this file includes that source and tests them
+ * exactly as they are built into berth (exec's: the _exec test; the loop's
+ * dispatch alone: test_serve). */
 #include "runtime/create.c"
 #include "sync_fake_child.h"
 
-/* create's loop against the fake init; returns serve_child's result. */
+/* create's serving against the fake init; returns serve_init's result. */
 static int serve_create(struct fake *f, struct create_ctx *x, pid_t *pid, struct berth_error *err)
 {
-	*x = (struct create_ctx){
-	    .spec = &f->spec, .console_sock = -1, .start_fd = -1, .pidfd = -1, .pty_master = -1};
+	*x = (struct create_ctx){.spec = &f->spec, .start_fd = -1, .child = SPAWNED_INIT};
 	x->c.id = "seq";
 	x->c.dir_fd = -1;
-	x->procfd = procfs_open(err);
-	ck_assert_int_ge(x->procfd, 0);
-	*pid = x->pid = fake_start(f, x->sync);
-	return serve_child(x, err);
+	*pid = fake_start(f, &x->child);
+	return serve_init(x, err);
 }
 
 static void close_create(struct create_ctx *x)
 {
-	if (x->pty_master >= 0)
-		close(x->pty_master);
-	close(x->procfd);
-	close(x->sync[0]);
+	spawned_close(&x->child);
 }
 
 START_TEST(create_happy_path)
@@ -43,8 +40,8 @@ START_TEST(create_happy_path)
 	ck_assert_int_eq(serve_create(&f, &x, &pid, &err), 0);
 	ck_assert_int_eq(fake_exit_status(pid), 0);
 	/* the pty master stays with create (no console socket): our pipe */
-	ck_assert_int_ge(x.pty_master, 0);
-	ck_assert_int_eq(fstat(x.pty_master, &st), 0);
+	ck_assert_int_ge(x.child.pty_master, 0);
+	ck_assert_int_eq(fstat(x.child.pty_master, &st), 0);
 	ck_assert(S_ISFIFO(st.st_mode));
 	assert_listener_got_fd(&f);
 	close_create(&x);
@@ -114,14 +111,13 @@ static void create_refuses(const void *data, size_t len, int fd, const char *wan
 		_exit(fdpass_send(sv[1], &iov, 1, fd) == (ssize_t)len ? 0 : 1);
 	}
 	close(sv[1]);
-	x = (struct create_ctx){.spec = &f.spec, .console_sock = -1, .pty_master = -1};
-	x.sync[0] = sv[0];
-	x.sync[1] = -1;
-	x.pid = pid;
+	x = (struct create_ctx){.spec = &f.spec, .child = SPAWNED_INIT};
+	x.child.sock = sv[0];
+	x.child.pid = pid;
 	ck_assert_int_eq(fake_exit_status(pid), 0);
-	ck_assert_int_eq(serve_child(&x, &err), -1);
+	ck_assert_int_eq(serve_init(&x, &err), -1);
 	ck_assert_str_eq(err.msg, want);
-	close(sv[0]);
+	spawned_close(&x.child);
 	fake_fini(&f);
 }
 

@@ -1,31 +1,25 @@
 /* test_sync_sequence_exec.c - the parent/child message SEQUENCE of exec:
- * exec's own loop (serve) against a fake exec'd process
- * (sync_fake_child.h): the happy path, an error from the child at each
- * step, a child that dies at each step, a broken message.
+ * libcontainer's serve loop with exec's handler table (serve) against a
+ * fake exec'd process (sync_fake_child.h): the happy path, an error from
+ * the child at each step, a child that dies at each step, a broken
+ * message.
  *
- * The loop is static in runtime/exec.c, so this file includes that source
- * and tests the function exactly as it is built into berth. */
+ * exec's table is static in runtime/exec.c, so this file includes that
+ * source and tests it exactly as it is built into berth. */
 #include "runtime/exec.c"
 #include "sync_fake_child.h"
 
-/* exec's loop against the fake exec'd process. */
+/* exec's serving against the fake exec'd process. */
 static int serve_exec(struct fake *f, struct exec_ctx *x, pid_t *pid, struct berth_error *err)
 {
-	*x = (struct exec_ctx){.spec = &f->spec,
-			       .c = &f->c,
-			       .console_sock = -1,
-			       .pidfd = -1,
-			       .pty_master = -1,
-			       .notify_sock = -1};
-	*pid = x->pid = fake_start(f, x->sync);
+	*x = (struct exec_ctx){.spec = &f->spec, .c = &f->c, .child = SPAWNED_INIT};
+	*pid = fake_start(f, &x->child);
 	return serve(x, err);
 }
 
 static void close_exec(struct exec_ctx *x)
 {
-	if (x->pty_master >= 0)
-		close(x->pty_master);
-	close(x->sync[0]);
+	spawned_close(&x->child);
 }
 
 START_TEST(exec_happy_path)
@@ -38,7 +32,7 @@ START_TEST(exec_happy_path)
 	fake_init(&f, true);
 	ck_assert_int_eq(serve_exec(&f, &x, &pid, &err), 0);
 	ck_assert_int_eq(fake_exit_status(pid), 0);
-	ck_assert_int_ge(x.pty_master, 0);
+	ck_assert_int_ge(x.child.pty_master, 0);
 	assert_listener_got_fd(&f);
 	close_exec(&x);
 	fake_fini(&f);
@@ -99,13 +93,12 @@ START_TEST(exec_short_message)
 	ck_assert_int_eq(sync_socketpair(sv, &err), 0);
 	ck_assert_int_eq(send(sv[1], "ab", 2, 0), 2);
 	close(sv[1]);
-	x = (struct exec_ctx){.spec = &f.spec, .c = &f.c, .console_sock = -1, .notify_sock = -1};
-	x.sync[0] = sv[0];
-	x.sync[1] = -1;
+	x = (struct exec_ctx){.spec = &f.spec, .c = &f.c, .child = SPAWNED_INIT};
+	x.child.sock = sv[0];
 	ck_assert_int_eq(serve(&x, &err), -1);
 	ck_assert_str_eq(err.msg, "exec: sync: malformed message (2 bytes, shorter than a header)");
 	ck_assert_int_eq(err.errnum, EPROTO);
-	close(sv[0]);
+	spawned_close(&x.child);
 	fake_fini(&f);
 }
 END_TEST
