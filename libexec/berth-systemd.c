@@ -138,6 +138,13 @@ static int append_value(sd_bus_message *m, const char *type, char *val)
 			r = sd_bus_message_append(m, "u", (uint32_t)strtoul(t, NULL, 10));
 		return r < 0 ? r : sd_bus_message_close_container(m);
 	}
+	if (!strcmp(type, "as")) {
+		r = sd_bus_message_open_container(m, 'a', "s");
+		for (char *save = NULL, *t = strtok_r(val, ",", &save); r >= 0 && t;
+		     t = strtok_r(NULL, ",", &save))
+			r = sd_bus_message_append(m, "s", t);
+		return r < 0 ? r : sd_bus_message_close_container(m);
+	}
 	if (!strcmp(type, "ay")) {
 		uint8_t *bytes = NULL;
 		size_t n = 0;

@@ -220,6 +220,18 @@ stage_vm-systemd() {
 		"$repo/tests/vm/systemd-run.sh" --berth "$BERTH" --timeout 900
 }
 
+# The systemd cgroup driver on systemd hosts with cgroup v1 (legacy) and
+# hybrid cgroups (tests/vm/systemd-v1-tests.sh), berth and runc: one boot
+# each, ~90 s and ~115 s under tcg on 2 cores.
+stage_vm-systemd-v1() {
+	local rc=0 mode
+	for mode in hybrid v1; do
+		BERTH_VM_CGROUP=$mode "$repo/tests/vm/systemd-run.sh" --berth "$BERTH" \
+			--timeout 420 "$repo/tests/vm/systemd-v1-tests.sh" || rc=$?
+	done
+	return "$rc"
+}
+
 # Checkpoint/restore with CRIU, berth and runc (tests/vm/criu-tests.sh): a
 # boot of its own, since CRIU's first dump changes the VM's cgroup2 mount.
 # ~5 min under tcg on 2 cores, ~1 min with kvm.
@@ -277,6 +289,7 @@ plan() {
 	echo "clients|1800|yes|podman and containerd with berth (tests/clients/run.sh)"
 	echo "vm|$((BERTH_VM_TIMEOUT + 300))|yes|cgroup v2 tests in a qemu VM (tests/vm/run.sh)"
 	echo "vm-systemd|1200|yes|systemd host tests in a qemu VM (tests/vm/systemd-run.sh)"
+	echo "vm-systemd-v1|900|yes|the systemd cgroup driver on cgroup v1 and hybrid systemd hosts in a qemu VM (tests/vm/systemd-v1-tests.sh)"
 	echo "vm-criu|660|yes|checkpoint/restore with CRIU in a qemu VM, berth and runc (tests/vm/criu-tests.sh)"
 	echo "vm-podman-criu|1500|yes|podman checkpoint/restore --export/--import on berth and runc (tests/vm/podman-criu-tests.sh)"
 	echo "host|300|no|host unchanged since the start (tests/lib/host-snapshot.sh)"

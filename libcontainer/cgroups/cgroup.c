@@ -204,21 +204,27 @@ static int check_systemd(const struct cgroup_params *p, struct berth_error *err)
 	return 0;
 }
 
-/* A manager whose cgroup is a systemd unit (systemd.c); cgroup v2 only. */
+/* A manager whose cgroup is a systemd unit: systemd.c on cgroup v2,
+ * systemd_v1.c on v1 and hybrid hosts (not for a user's systemd there). */
 static struct cgroup_manager *new_systemd(const struct cgroup_params *p, struct berth_error *err)
 {
 	struct cg_mounts mnt;
 	struct cgroup_manager *m;
+	enum cg_kind kind;
 
 	if (check_systemd(p, err) < 0 || cg_detect(&mnt, err) < 0)
 		return NULL;
-	if (mnt.kind != CG_KIND_V2) {
+	kind = mnt.kind;
+	if (kind == CG_KIND_NONE || (kind != CG_KIND_V2 && p->rootless)) {
 		cg_mounts_clear(&mnt);
-		systemd_unusable(err, "the systemd cgroup driver needs a cgroup v2 host (systemd "
-				      "booted with the unified hierarchy)");
+		systemd_unusable(err, kind == CG_KIND_NONE
+					  ? "the systemd cgroup driver: no cgroup hierarchy is "
+					    "mounted"
+					  : "the rootless systemd cgroup driver needs a cgroup v2 "
+					    "host (systemd booted with the unified hierarchy)");
 		return NULL;
 	}
-	m = cg_manager_make(CG_KIND_V2, &mnt, NULL, err);
+	m = cg_manager_make(kind, &mnt, NULL, err);
 	cg_mounts_clear(&mnt);
 	if (!m)
 		return NULL;
@@ -227,6 +233,8 @@ static struct cgroup_manager *new_systemd(const struct cgroup_params *p, struct 
 		cgroup_manager_free(m);
 		return NULL;
 	}
+	if (m->n_hier)
+		m->drv = &cg_driver_systemd_v1;
 	log_debug("cgroup driver %s, unit %s, path %s", cgroup_driver_name(m->drv->id), m->sd_unit,
 		  m->saved_path);
 	return m;
@@ -296,6 +304,10 @@ struct cgroup_manager *cgroup_manager_open(enum cgroup_driver driver, const char
 	}
 	if (cg_detect(&mnt, err) < 0)
 		return NULL;
+	/* the system's systemd runs units on v1 and hybrid hosts too */
+	if (driver == CGROUP_DRIVER_SYSTEMD &&
+	    (mnt.kind == CG_KIND_V1 || mnt.kind == CG_KIND_HYBRID))
+		want = mnt.kind;
 	/* a v1 container on a host now seen as hybrid still only has v1 dirs */
 	if (mnt.kind != want && !(want == CG_KIND_V1 && mnt.kind == CG_KIND_HYBRID)) {
 		berr_set(err,
@@ -312,6 +324,8 @@ struct cgroup_manager *cgroup_manager_open(enum cgroup_driver driver, const char
 		cgroup_manager_free(m);
 		return NULL;
 	}
+	if (m && cgroup_driver_is_systemd(driver) && m->n_hier)
+		m->drv = &cg_driver_systemd_v1;
 	return m;
 }
 
@@ -358,10 +372,10 @@ int cgroup_manager_clone_fd(struct cgroup_manager *m)
 {
 	if (drv(m) == &cg_driver_disabled || !m->v2_dir)
 		return -1;
-	if (m->drv == &cg_driver_hybrid && !m->v2_usable)
+	if ((m->drv == &cg_driver_hybrid || m->drv == &cg_driver_systemd_v1) && !m->v2_usable)
 		return -1;
 	/* systemd makes the unit's cgroup around the init: it is born outside */
-	if ((m->drv == &cg_driver_systemd || m->drv == &cg_driver_systemd_user) && !m->sd_started)
+	if (m->sd_unit && !m->sd_started)
 		return -1;
 	int fd = cg_v2_open_fd(m);
 	m->v2_born_there = fd >= 0;

@@ -43,13 +43,13 @@ bool cgroup_driver_is_systemd(enum cgroup_driver d);
 /* Which manager the caller asks for. */
 enum cgroup_manager_kind {
 	CGROUP_MANAGER_CGROUPFS, /* the host's hierarchies as detected: v2, v1 or hybrid */
-	CGROUP_MANAGER_SYSTEMD,	 /* a transient systemd unit (cgroup v2 hosts) */
+	CGROUP_MANAGER_SYSTEMD,	 /* a transient systemd unit (v2; v1 and hybrid for root) */
 	CGROUP_MANAGER_DISABLED, /* no cgroup at all */
 };
 
 /* berth_error.reason of a cgroup_manager_new() failure: the systemd manager
  * was asked for and can't work on this host (not built in, no systemd
- * running, not a cgroup v2 host). The message says why; the caller may
+ * running, rootless on a host without cgroup v2). The message says why; the caller may
  * point to another manager. */
 #define CGROUP_ERR_SYSTEMD_UNUSABLE 1
 

@@ -49,6 +49,7 @@ extern const struct cg_driver cg_driver_hybrid;
 extern const struct cg_driver cg_driver_disabled;
 extern const struct cg_driver cg_driver_systemd;
 extern const struct cg_driver cg_driver_systemd_user;
+extern const struct cg_driver cg_driver_systemd_v1; /* systemd on v1 and hybrid hosts */
 
 /* ---- systemd_props.c: unit properties as berth-systemd reads them ---- */
 
@@ -151,6 +152,9 @@ void cg_sd_props_clear(struct cg_sd_props *p);
 /* The limits systemd manages (MemoryMax, TasksMax, CPUWeight, ...). */
 int cg_sd_resource_props(const struct berth_resources *r, struct cg_sd_props *p,
 			 struct berth_error *err);
+/* The same on a cgroup v1 host (MemoryLimit, CPUShares, BlockIOWeight, ...). */
+int cg_sd_resource_props_v1(const struct berth_resources *r, struct cg_sd_props *p,
+			    struct berth_error *err);
 /* DevicePolicy and DeviceAllow from device rules (last one wins, as
  * cg_device_rules orders them); DevicePolicy=auto when systemd can't say
  * them. proc_devices: the text of /proc/devices, for "char-NAME". */
@@ -174,6 +178,15 @@ int cg_sd_manager_init(struct cgroup_manager *m, const struct cgroup_params *p,
 		       struct berth_error *err);
 /* m was made from a saved systemd path: the unit is its last component. */
 int cg_sd_manager_reopen(struct cgroup_manager *m, bool user, struct berth_error *err);
+/* Check the limits as properties and keep r for the unit's start. */
+int cg_sd_create(struct cgroup_manager *m, const struct berth_resources *r,
+		 struct berth_error *err);
+/* Start the unit around pid (Delegate=yes, the limits as properties) and
+ * point m's directories at the cgroup systemd made. */
+int cg_sd_start_unit(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
+/* berth update: the limits as properties of the running unit. */
+int cg_sd_set_props(struct cgroup_manager *m, const struct berth_resources *r,
+		    struct berth_error *err);
 
 /* ---- systemd_helper.c: running libexec/berth-systemd ---- */
 
@@ -285,7 +298,9 @@ int cg_stats_v2(const char *dir, struct cgroup_stats *st, struct berth_error *er
 
 /* ---- shared driver pieces (v1.c, v2.c used by hybrid.c) ---- */
 
-int cg_v1_create_dirs(struct cgroup_manager *m, struct berth_error *err);
+/* must_be_unused: refuse an existing leaf with processes (not so for a
+ * systemd unit's, which holds the init already). */
+int cg_v1_create_dirs(struct cgroup_manager *m, bool must_be_unused, struct berth_error *err);
 int cg_v1_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
 int cg_v1_destroy(struct cgroup_manager *m, struct berth_error *err);
 int cg_v1_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err);
@@ -293,6 +308,12 @@ int cg_v1_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *
 int cg_v1_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err);
 int cg_v1_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_error *err);
 int cg_v2_create_dir(struct cgroup_manager *m, bool enable_controllers, struct berth_error *err);
+/* hybrid.c: the v1 hierarchies plus the unified cgroup when v2_usable. */
+int cg_hybrid_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
+int cg_hybrid_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err);
+int cg_hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err);
+int cg_hybrid_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err);
+int cg_hybrid_kill_all(struct cgroup_manager *m, int sig, struct berth_error *err);
 int cg_v2_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
 int cg_v2_destroy(struct cgroup_manager *m, struct berth_error *err);
 /* Kill everything listed in `dir` (recursively), SIGKILL via cgroup.kill when

@@ -44,7 +44,7 @@ static int hybrid_create(struct cgroup_manager *m, const struct berth_resources 
 	if (cg_unified_check(m->v2_mount, r, err) < 0 ||
 	    cg_refuse_frozen(fz ? fz->dir : NULL, m->v2_dir, err) < 0)
 		return -1;
-	if (cg_v1_create_dirs(m, err) < 0)
+	if (cg_v1_create_dirs(m, true, err) < 0)
 		goto fail;
 	if (cg_v2_create_dir(m, false, &e) < 0) {
 		if (e.errnum != EACCES && e.errnum != EPERM && e.errnum != EROFS) {
@@ -84,7 +84,7 @@ fail:
 	return -1;
 }
 
-static int hybrid_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
+int cg_hybrid_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
 {
 	if (m->v2_usable && cg_v2_add_pid(m, pid, err) < 0)
 		return -1;
@@ -113,14 +113,14 @@ static bool v1_freezer(struct cgroup_manager *m)
 	return cg_v1_hier(m, "freezer") != NULL;
 }
 
-static int hybrid_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err)
+int cg_hybrid_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err)
 {
 	if (v1_freezer(m) || !m->v2_usable)
 		return cg_v1_freeze(m, frozen, err);
 	return cg_freeze_v2(m->v2_dir, frozen, err);
 }
 
-static int hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err)
+int cg_hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err)
 {
 	/* one read: every state/list asks this */
 	if (v1_freezer(m) || !m->v2_usable)
@@ -128,14 +128,14 @@ static int hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth
 	return cg_is_frozen_v2(m->v2_dir, frozen, err);
 }
 
-static int hybrid_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err)
+int cg_hybrid_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_error *err)
 {
 	if (m->v2_usable)
 		return cg_read_procs(m->v2_dir, true, pids, n, err);
 	return cg_v1_pids(m, pids, n, err);
 }
 
-static int hybrid_kill_all(struct cgroup_manager *m, int sig, struct berth_error *err)
+int cg_hybrid_kill_all(struct cgroup_manager *m, int sig, struct berth_error *err)
 {
 	struct cg_hier *fz = cg_v1_hier(m, "freezer");
 
@@ -151,12 +151,12 @@ static int hybrid_kill_all(struct cgroup_manager *m, int sig, struct berth_error
 const struct cg_driver cg_driver_hybrid = {
     .id = CGROUP_DRIVER_HYBRID,
     .create = hybrid_create,
-    .add_pid = hybrid_add_pid,
+    .add_pid = cg_hybrid_add_pid,
     .update = hybrid_update,
-    .freeze = hybrid_freeze,
-    .is_frozen = hybrid_is_frozen,
-    .pids = hybrid_pids,
-    .kill_all = hybrid_kill_all,
+    .freeze = cg_hybrid_freeze,
+    .is_frozen = cg_hybrid_is_frozen,
+    .pids = cg_hybrid_pids,
+    .kill_all = cg_hybrid_kill_all,
     .stats = cg_stats_v1,
     .destroy = hybrid_destroy,
     .oom_count = cg_v1_oom_count,

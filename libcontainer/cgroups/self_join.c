@@ -26,6 +26,9 @@ int cgroup_manager_open_self_join(struct cgroup_manager *m, struct cgroup_self_j
 	/* a rootless fallback keeps the hierarchies it never made */
 	if (cgroup_manager_is_disabled(m) || m->n_hier > CGROUP_SELF_JOIN_MAX)
 		return 0; /* nothing to join, or an odd host: add_pid as before */
+	/* a systemd unit's dirs exist only once it runs around the init */
+	if (m->sd_unit && !m->sd_started)
+		return 0;
 	for (size_t i = 0; i < m->n_hier; i++) {
 		_cleanup_free_ char *path = cg_join(m->hier[i].dir, "tasks");
 		if (!path) {

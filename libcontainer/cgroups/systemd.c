@@ -26,23 +26,48 @@ static bool is_user(const struct cgroup_manager *m)
 	return m->drv == &cg_driver_systemd_user;
 }
 
-static int set_dir(struct cgroup_manager *m, const char *rel, struct berth_error *err)
+static int set_rel(char **rel, char **dir, const char *mount, const char *path)
 {
-	char *r = strdup(rel), *d = cg_join(m->v2_mount, rel), *s = strdup(rel);
+	char *r = strdup(path), *d = cg_join(mount, path);
 
-	if (!r || !d || !s) {
+	if (!r || !d) {
 		free(r);
 		free(d);
+		return -1;
+	}
+	free(*rel);
+	free(*dir);
+	*rel = r;
+	*dir = d;
+	return 0;
+}
+
+/* The unit's cgroup is the same path in every hierarchy systemd mounted. */
+static int set_dir(struct cgroup_manager *m, const char *rel, struct berth_error *err)
+{
+	char *s = strdup(rel);
+
+	if (!s || (m->v2_mount && set_rel(&m->v2_rel, &m->v2_dir, m->v2_mount, rel) < 0)) {
 		free(s);
 		return berr_sys(err, ENOMEM, "cgroup path");
 	}
-	free(m->v2_rel);
-	free(m->v2_dir);
+	for (size_t i = 0; i < m->n_hier; i++)
+		if (set_rel(&m->hier[i].rel, &m->hier[i].dir, m->hier[i].mount, rel) < 0) {
+			free(s);
+			return berr_sys(err, ENOMEM, "cgroup path");
+		}
 	free(m->saved_path);
-	m->v2_rel = r;
-	m->v2_dir = d;
 	m->saved_path = s;
 	return 0;
+}
+
+/* The limits as properties, by the names of the hierarchy systemd manages. */
+static int resource_props(const struct cgroup_manager *m, const struct berth_resources *r,
+			  struct cg_sd_props *p, struct berth_error *err)
+{
+	if (m->n_hier)
+		return cg_sd_resource_props_v1(r, p, err);
+	return cg_sd_resource_props(r, p, err);
 }
 
 int cg_sd_manager_init(struct cgroup_manager *m, const struct cgroup_params *p,
@@ -51,6 +76,7 @@ int cg_sd_manager_init(struct cgroup_manager *m, const struct cgroup_params *p,
 	struct cg_sd_path sp;
 	int rc = -1;
 
+	/* cgroup.c swaps in systemd_v1.c's driver on v1 and hybrid hosts */
 	m->drv = p->rootless ? &cg_driver_systemd_user : &cg_driver_systemd;
 	if (cg_sd_path_parse(p->cgroups_path, p->id, p->rootless, &sp, err) < 0)
 		return -1;
@@ -88,25 +114,29 @@ out:
 
 int cg_sd_manager_reopen(struct cgroup_manager *m, bool user, struct berth_error *err)
 {
-	const char *base = strrchr(m->v2_rel, '/');
+	const char *rel = m->v2_rel ? m->v2_rel : m->n_hier ? m->hier[0].rel : NULL;
+	const char *base = rel ? strrchr(rel, '/') : NULL;
 
+	if (!rel)
+		return berr_set(err, "systemd cgroup driver: no cgroup hierarchy is mounted");
 	m->drv = user ? &cg_driver_systemd_user : &cg_driver_systemd;
-	m->sd_unit = strdup(base ? base + 1 : m->v2_rel);
+	m->sd_unit = strdup(base ? base + 1 : rel);
 	if (!m->sd_unit)
 		return berr_sys(err, ENOMEM, "systemd unit");
 	m->sd_is_slice =
 	    strlen(m->sd_unit) > 6 && !strcmp(m->sd_unit + strlen(m->sd_unit) - 6, ".slice");
 	m->sd_started = true;
-	m->v2_usable = true;
+	/* hybrid: as cg_manager_make found the unified dir */
+	if (!m->n_hier)
+		m->v2_usable = true;
 	return 0;
 }
 
-static int sd_create(struct cgroup_manager *m, const struct berth_resources *r,
-		     struct berth_error *err)
+int cg_sd_create(struct cgroup_manager *m, const struct berth_resources *r, struct berth_error *err)
 {
 	/* checked here so a bad limit fails before anything runs */
 	struct cg_sd_props probe = {0};
-	int rc = cg_sd_resource_props(r, &probe, err);
+	int rc = resource_props(m, r, &probe, err);
 
 	cg_sd_props_clear(&probe);
 	m->sd_res = r;
@@ -121,20 +151,28 @@ static int start_props(struct cgroup_manager *m, pid_t pid, struct cg_sd_props *
 	_cleanup_free_ char *devices = NULL;
 	static const char *const accounting[] = {"MemoryAccounting", "CPUAccounting",
 						 "TasksAccounting", "IOAccounting"};
+	static const char *const accounting_v1[] = {"MemoryAccounting", "CPUAccounting",
+						    "TasksAccounting", "BlockIOAccounting"};
 
 	snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
 	if (cg_sd_props_add(p, "Description", "s", m->sd_desc ? m->sd_desc : m->sd_unit, err) < 0 ||
-	    cg_sd_props_add(p, "Slice", "s", m->sd_slice, err) < 0 ||
-	    cg_sd_props_add(p, "Delegate", "b", "true", err) < 0 ||
 	    cg_sd_props_add(p, "DefaultDependencies", "b", "false", err) < 0)
 		return -1;
-	/* a slice holds no process itself: the PID is moved in afterwards */
-	if (!m->sd_is_slice && cg_sd_props_add(p, "PIDs", "au", pidbuf, err) < 0)
-		return -1;
-	for (size_t i = 0; i < sizeof(accounting) / sizeof(accounting[0]); i++)
-		if (cg_sd_props_add(p, accounting[i], "b", "true", err) < 0)
+	/* a slice's parent is in its name (systemd refuses Slice= there) and it
+	 * holds no process itself: the PID is moved in afterwards */
+	if (m->sd_is_slice) {
+		if (cg_sd_props_add(p, "Wants", "as", m->sd_slice, err) < 0)
 			return -1;
-	if (cg_sd_resource_props(m->sd_res, p, err) < 0)
+	} else if (cg_sd_props_add(p, "Slice", "s", m->sd_slice, err) < 0 ||
+		   cg_sd_props_add(p, "Delegate", "b", "true", err) < 0 ||
+		   cg_sd_props_add(p, "PIDs", "au", pidbuf, err) < 0) {
+		return -1;
+	}
+	for (size_t i = 0; i < sizeof(accounting) / sizeof(accounting[0]); i++)
+		if (cg_sd_props_add(p, m->n_hier ? accounting_v1[i] : accounting[i], "b", "true",
+				    err) < 0)
+			return -1;
+	if (resource_props(m, m->sd_res, p, err) < 0)
 		return -1;
 	if (!m->rootless) {
 		struct berth_error ignored;
@@ -157,7 +195,7 @@ static int start_props(struct cgroup_manager *m, pid_t pid, struct cg_sd_props *
 	return 0;
 }
 
-static int start_unit(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
+int cg_sd_start_unit(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
 {
 	struct cg_sd_props p = {0};
 	_cleanup_free_ char *text = NULL;
@@ -174,12 +212,13 @@ static int start_unit(struct cgroup_manager *m, pid_t pid, struct berth_error *e
 	if (cg_sd_helper(is_user(m), "start", m->sd_unit, text, &cgroup, err) < 0)
 		return -1;
 	m->sd_started = true;
-	if (*cgroup == '/' && strcmp(cgroup, m->v2_rel) != 0) {
+	if (*cgroup == '/' && strcmp(cgroup, m->saved_path) != 0) {
 		log_debug("systemd put %s at %s", m->sd_unit, cgroup);
 		if (set_dir(m, cgroup, err) < 0)
 			return -1;
 	}
-	m->v2_usable = true;
+	/* hybrid: systemd tracks the unit in the unified hierarchy too */
+	m->v2_usable = !m->n_hier || (m->v2_dir && cg_exists(m->v2_dir, "cgroup.procs"));
 	return 0;
 }
 
@@ -187,7 +226,7 @@ static int sd_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *e
 {
 	if (m->sd_started)
 		return cg_v2_add_pid(m, pid, err);
-	if (start_unit(m, pid, err) < 0)
+	if (cg_sd_start_unit(m, pid, err) < 0)
 		return -1;
 	if (m->sd_is_slice && cg_writef(m->v2_dir, "cgroup.procs", err, "%d", (int)pid) < 0)
 		return -1;
@@ -195,12 +234,12 @@ static int sd_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *e
 	return cg_v2_apply(m, m->sd_res, false, err);
 }
 
-static int sd_update(struct cgroup_manager *m, const struct berth_resources *r,
-		     struct berth_error *err)
+int cg_sd_set_props(struct cgroup_manager *m, const struct berth_resources *r,
+		    struct berth_error *err)
 {
 	struct cg_sd_props p = {0};
 	_cleanup_free_ char *text = NULL;
-	int rc = cg_sd_resource_props(r, &p, err);
+	int rc = resource_props(m, r, &p, err);
 
 	if (rc == 0 && p.n) {
 		text = cg_sd_props_text(&p);
@@ -208,7 +247,13 @@ static int sd_update(struct cgroup_manager *m, const struct berth_resources *r,
 			  : berr_sys(err, ENOMEM, "systemd properties");
 	}
 	cg_sd_props_clear(&p);
-	if (rc < 0)
+	return rc;
+}
+
+static int sd_update(struct cgroup_manager *m, const struct berth_resources *r,
+		     struct berth_error *err)
+{
+	if (cg_sd_set_props(m, r, err) < 0)
 		return -1;
 	return cg_v2_apply(m, r, true, err);
 }
@@ -274,7 +319,7 @@ static int sd_destroy(struct cgroup_manager *m, struct berth_error *err)
 #define SYSTEMD_DRIVER(sym, driver)                                                                \
 	const struct cg_driver sym = {                                                             \
 	    .id = driver,                                                                          \
-	    .create = sd_create,                                                                   \
+	    .create = cg_sd_create,                                                                \
 	    .add_pid = sd_add_pid,                                                                 \
 	    .update = sd_update,                                                                   \
 	    .freeze = sd_freeze,                                                                   \

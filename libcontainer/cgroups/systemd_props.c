@@ -211,6 +211,32 @@ inexpressible:
 	return cg_sd_props_add(p, "DevicePolicy", "s", "auto", err);
 }
 
+/* The CPU properties both hierarchies name alike: the quota and the cpuset. */
+static int cpu_quota_and_sets(const struct berth_cpu *cpu, struct cg_sd_props *p,
+			      struct berth_error *err)
+{
+	uint64_t period = cpu->has_period ? cpu->period : 0;
+	int64_t quota = cpu->has_quota ? cpu->quota : 0;
+
+	if (period && add_u64(p, "CPUQuotaPeriodUSec", period, err) < 0)
+		return -1;
+	if ((quota || period) &&
+	    add_u64(p, "CPUQuotaPerSecUSec", cg_sd_cpu_quota_per_sec(quota, period), err) < 0)
+		return -1;
+	const char *sets[][2] = {{cpu->cpus, "AllowedCPUs"}, {cpu->mems, "AllowedMemoryNodes"}};
+	for (size_t i = 0; i < 2; i++) {
+		_cleanup_free_ char *hex = NULL;
+
+		if (!sets[i][0] || !*sets[i][0])
+			continue;
+		if (cg_sd_cpuset_mask(sets[i][0], &hex, err) < 0)
+			return berr_prefix(err, "linux.resources.cpu.%s", i ? "mems" : "cpus");
+		if (cg_sd_props_add(p, sets[i][1], "ay", hex, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 int cg_sd_resource_props(const struct berth_resources *r, struct cg_sd_props *p,
 			 struct berth_error *err)
 {
@@ -245,29 +271,40 @@ int cg_sd_resource_props(const struct berth_resources *r, struct cg_sd_props *p,
 		if (cpu->has_shares && cpu->shares &&
 		    add_u64(p, "CPUWeight", cg_shares_to_weight(cpu->shares), err) < 0)
 			return -1;
-		uint64_t period = cpu->has_period ? cpu->period : 0;
-		int64_t quota = cpu->has_quota ? cpu->quota : 0;
-		if (period && add_u64(p, "CPUQuotaPeriodUSec", period, err) < 0)
+		if (cpu_quota_and_sets(cpu, p, err) < 0)
 			return -1;
-		if ((quota || period) && add_u64(p, "CPUQuotaPerSecUSec",
-						 cg_sd_cpu_quota_per_sec(quota, period), err) < 0)
-			return -1;
-		const char *sets[][2] = {{cpu->cpus, "AllowedCPUs"},
-					 {cpu->mems, "AllowedMemoryNodes"}};
-		for (size_t i = 0; i < 2; i++) {
-			_cleanup_free_ char *hex = NULL;
-
-			if (!sets[i][0] || !*sets[i][0])
-				continue;
-			if (cg_sd_cpuset_mask(sets[i][0], &hex, err) < 0)
-				return berr_prefix(err, "linux.resources.cpu.%s",
-						   i ? "mems" : "cpus");
-			if (cg_sd_props_add(p, sets[i][1], "ay", hex, err) < 0)
-				return -1;
-		}
 	}
 	if (r->block_io.present && r->block_io.has_weight && r->block_io.weight &&
 	    add_u64(p, "IOWeight", cg_blkio_weight_to_io_weight(r->block_io.weight), err) < 0)
+		return -1;
+	return 0;
+}
+
+/* The cgroup v1 names of the same limits (systemd's legacy properties, the
+ * ones runc sets there): raw shares and blkio weight, MemoryLimit, no swap
+ * or reservation (berth writes those files itself). */
+int cg_sd_resource_props_v1(const struct berth_resources *r, struct cg_sd_props *p,
+			    struct berth_error *err)
+{
+	if (!r || !r->present)
+		return 0;
+	const struct berth_memory *mem = &r->memory;
+	if (mem->present && mem->has_limit && mem->limit != 0 &&
+	    add_u64(p, "MemoryLimit", limit_u64(mem->limit), err) < 0)
+		return -1;
+	const struct berth_cpu *cpu = &r->cpu;
+	if (cpu->present) {
+		if (cpu->has_shares && cpu->shares && add_u64(p, "CPUShares", cpu->shares, err) < 0)
+			return -1;
+		if (cpu_quota_and_sets(cpu, p, err) < 0)
+			return -1;
+	}
+	if (r->block_io.present && r->block_io.has_weight && r->block_io.weight &&
+	    add_u64(p, "BlockIOWeight", r->block_io.weight, err) < 0)
+		return -1;
+	if (r->has_pids_limit &&
+	    add_u64(p, "TasksMax", r->pids_limit > 0 ? (uint64_t)r->pids_limit : UINT64_MAX, err) <
+		0)
 		return -1;
 	return 0;
 }

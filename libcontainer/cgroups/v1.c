@@ -63,7 +63,7 @@ static int cpuset_inherit(struct cg_hier *h, struct berth_error *err)
 	return 0;
 }
 
-int cg_v1_create_dirs(struct cgroup_manager *m, struct berth_error *err)
+int cg_v1_create_dirs(struct cgroup_manager *m, bool must_be_unused, struct berth_error *err)
 {
 	for (size_t i = 0; i < m->n_hier; i++) {
 		struct cg_hier *h = &m->hier[i];
@@ -73,7 +73,7 @@ int cg_v1_create_dirs(struct cgroup_manager *m, struct berth_error *err)
 			return -1;
 		bool leaf_made =
 		    h->n_created > before && !strcmp(h->created[h->n_created - 1], h->dir);
-		if (!leaf_made && cg_check_unused(h->dir, err) < 0)
+		if (must_be_unused && !leaf_made && cg_check_unused(h->dir, err) < 0)
 			return -1;
 		if (cg_list_has(h->controllers, "cpuset") && cpuset_inherit(h, err) < 0)
 			return berr_prefix(err, "cpuset");
@@ -136,7 +136,7 @@ static int v1_create(struct cgroup_manager *m, const struct berth_resources *r,
 	if (cg_unified_check(NULL, r, err) < 0 ||
 	    cg_refuse_frozen(fz ? fz->dir : NULL, NULL, err) < 0)
 		return -1;
-	if (cg_v1_create_dirs(m, err) < 0 || cg_v1_apply(m, r, false, err) < 0) {
+	if (cg_v1_create_dirs(m, true, err) < 0 || cg_v1_apply(m, r, false, err) < 0) {
 		if (cg_v1_destroy(m, &e) < 0)
 			log_debug("cleanup: %s", e.msg);
 		return -1;

@@ -134,6 +134,23 @@ START_TEST(resource_props)
 				   .cpus = "0-1,3",
 				   .mems = "0"};
 	r.block_io = (struct berth_block_io){.present = true, .has_weight = true, .weight = 500};
+	/* a cgroup v1 host: the legacy names and raw values, no swap or low */
+	ck_assert_int_eq(cg_sd_resource_props_v1(&r, &p, &err), 0);
+	ck_assert_str_eq(prop(&p, "MemoryLimit", "t"), "67108864");
+	ck_assert_ptr_null(prop(&p, "MemoryMax", "t"));
+	ck_assert_ptr_null(prop(&p, "MemoryLow", "t"));
+	ck_assert_ptr_null(prop(&p, "MemorySwapMax", "t"));
+	ck_assert_str_eq(prop(&p, "TasksMax", "t"), "42");
+	ck_assert_str_eq(prop(&p, "CPUShares", "t"), "1024");
+	ck_assert_ptr_null(prop(&p, "CPUWeight", "t"));
+	ck_assert_str_eq(prop(&p, "CPUQuotaPerSecUSec", "t"), "500000");
+	ck_assert_str_eq(prop(&p, "CPUQuotaPeriodUSec", "t"), "100000");
+	ck_assert_str_eq(prop(&p, "AllowedCPUs", "ay"), "0b");
+	ck_assert_str_eq(prop(&p, "AllowedMemoryNodes", "ay"), "01");
+	ck_assert_str_eq(prop(&p, "BlockIOWeight", "t"), "500");
+	ck_assert_ptr_null(prop(&p, "IOWeight", "t"));
+	cg_sd_props_clear(&p);
+
 	ck_assert_int_eq(cg_sd_resource_props(&r, &p, &err), 0);
 	ck_assert_str_eq(prop(&p, "MemoryMax", "t"), "67108864");
 	ck_assert_str_eq(prop(&p, "MemoryLow", "t"), "33554432");

@@ -6,6 +6,10 @@
 #
 # Usage: tests/vm/systemd-run.sh [--berth PATH] [--log FILE] [--timeout SECS] [SCRIPT]
 #
+# BERTH_VM_CGROUP=v2 (default), hybrid or v1 picks how systemd mounts the
+# cgroups: v2 only; v1 controllers plus cgroup2 at /sys/fs/cgroup/unified;
+# v1 only (systemd's own tracking in the name=systemd hierarchy).
+#
 # The root filesystem is tests/vm/mkimage.sh's image for $BERTH_VM_PACKAGES
 # (cached, opened with snapshot=on so no run changes it); the kernel is the
 # cloud kernel run.sh caches. A small initramfs loads the virtio and other
@@ -52,6 +56,12 @@ command -v busybox >/dev/null || die "busybox is needed on the host"
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 is needed"
 log=${log:-${TMPDIR:-/tmp}/berth-vm-systemd-$(basename "$script" .sh).$$.log}
 cache=${BERTH_VM_CACHE:-/var/cache/berth-vm}
+case "${BERTH_VM_CGROUP:-v2}" in
+v2) cgroup_args="systemd.unified_cgroup_hierarchy=1" ;;
+hybrid) cgroup_args="systemd.unified_cgroup_hierarchy=0" ;;
+v1) cgroup_args="systemd.unified_cgroup_hierarchy=0 systemd.legacy_systemd_cgroup_controller=1" ;;
+*) die "BERTH_VM_CGROUP=$BERTH_VM_CGROUP: v2, hybrid or v1" ;;
+esac
 
 # The kernel run.sh caches; fetched by a short run.sh boot when missing.
 kdir=$(find "$cache" -maxdepth 2 -name .complete -path '*/linux-image-*' -printf '%h\n' 2>/dev/null | sort | tail -n 1)
@@ -183,7 +193,7 @@ case "$accel" in
 kvm) accel_args=(-accel kvm -cpu host) ;;
 *) accel_args=(-accel "tcg,thread=multi" -cpu max) ;;
 esac
-say "booting $image (accel $accel, timeout ${timeout_s}s); log: $log"
+say "booting $image (cgroup ${BERTH_VM_CGROUP:-v2}, accel $accel, timeout ${timeout_s}s); log: $log"
 start=$(date +%s)
 qemu_rc=0
 timeout -k 10 "$timeout_s" qemu-system-x86_64 -pidfile "$work/qemu.pid" \
@@ -191,7 +201,7 @@ timeout -k 10 "$timeout_s" qemu-system-x86_64 -pidfile "$work/qemu.pid" \
 	-display none -monitor none -serial stdio \
 	-drive "file=$image,format=raw,if=virtio,snapshot=on" \
 	-kernel "$vmlinuz" -initrd "$work/initrd.gz" \
-	-append "console=ttyS0 rdinit=/init panic=-1 loglevel=4 systemd.unified_cgroup_hierarchy=1 systemd.show_status=0 systemd.log_level=warning" \
+	-append "console=ttyS0 rdinit=/init panic=-1 loglevel=4 $cgroup_args systemd.show_status=0 systemd.log_level=warning" \
 	</dev/null 2>&1 | sed -u 's/\r$//' | tee "$work/console.log" >"$log" || qemu_rc=$?
 elapsed=$(($(date +%s) - start))
 grep -E '^(PASS|FAIL|SKIP)' "$work/console.log" || true
