@@ -1,6 +1,7 @@
 /* test_sync_sequence_exec.c - the parent/child message SEQUENCE of exec:
  * libcontainer's serve loop with exec's handler table (serve) against a
- * fake exec'd process (sync_fake_child.h): the happy path, an error from
+ * fake exec'd process (sync_fake_child.h): the happy path (also with the
+ * seccomp listener connected before the clone, as rootless), an error from
  * the child at each step, a child that dies at each step, a broken
  * message.
  *
@@ -33,6 +34,29 @@ START_TEST(exec_happy_path)
 	ck_assert_int_eq(serve_exec(&f, &x, &pid, &err), 0);
 	ck_assert_int_eq(fake_exit_status(pid), 0);
 	ck_assert_int_ge(x.child.pty_master, 0);
+	assert_listener_got_fd(&f);
+	close_exec(&x);
+	fake_fini(&f);
+}
+END_TEST
+
+/* Rootless (or a nested user namespace): the listener was connected before
+ * the clone, while berth still saw the host's paths; the fd goes there,
+ * and the connection is closed after it (the agent reads until EOF). */
+START_TEST(exec_listener_connected_before_clone)
+{
+	struct fake f;
+	struct exec_ctx x;
+	struct berth_error err = {0};
+
+	fake_init(&f, true);
+	x = (struct exec_ctx){.spec = &f.spec, .c = &f.c, .child = SPAWNED_INIT};
+	x.child.notify_sock = seccomp_notify_connect(&f.spec.linux_.seccomp, &err);
+	ck_assert_int_ge(x.child.notify_sock, 0);
+	pid_t pid = fake_start(&f, &x.child);
+	ck_assert_int_eq(serve(&x, &err), 0);
+	ck_assert_int_eq(fake_exit_status(pid), 0);
+	ck_assert_int_eq(x.child.notify_sock, -1);
 	assert_listener_got_fd(&f);
 	close_exec(&x);
 	fake_fini(&f);
@@ -111,6 +135,7 @@ int main(void)
 	int failed;
 
 	tcase_add_test(te, exec_happy_path);
+	tcase_add_test(te, exec_listener_connected_before_clone);
 	tcase_add_loop_test(te, exec_error_at_each_step, STEP_GO, N_STEPS);
 	tcase_add_loop_test(te, exec_child_dies_at_each_step, STEP_GO, N_STEPS);
 	tcase_add_test(te, exec_short_message);
