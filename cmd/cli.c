@@ -1,13 +1,15 @@
 /* cli.c - option parsing and usage helpers shared by the command files. */
 #include "cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "libcontainer/process/process.h"
 #include "runtime/lifecycle.h"
-#include <string.h>
 
 int cli_usage_error(const struct cli_command *cmd, const char *why)
 {
@@ -101,5 +103,13 @@ int cli_parse_uint(const char *s, int *out)
 	if (!*s || *end || v < 0 || v > 1 << 20)
 		return -1;
 	*out = (int)v;
+	return 0;
+}
+
+int cli_check_preserved_fds(int n, struct berth_error *err)
+{
+	for (int fd = 3; fd < 3 + n; fd++)
+		if (fcntl(fd, F_GETFD) < 0)
+			return berr_sys(err, errno, "--preserve-fds %d: fd %d", n, fd);
 	return 0;
 }

@@ -65,6 +65,8 @@ int cli_cgroup_manager(const struct cli_globals *g, enum cgroup_manager_kind *ou
 		       struct berth_error *err);
 /* Parse "--preserve-fds N"-style non-negative integers. */
 int cli_parse_uint(const char *s, int *out);
+/* --preserve-fds N: fds 3 .. 3+N-1 must be open in the caller. */
+int cli_check_preserved_fds(int n, struct berth_error *err);
 
 struct create_opts;
 /* The flags `create` and `run` share (detach/keep NULL for create).

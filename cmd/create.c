@@ -79,7 +79,8 @@ static int run_create(const struct cli_globals *g, int argc, char **argv, struct
 	if (rc)
 		return rc;
 	cli_runtime_opts(g, &ro);
-	if (cli_cgroup_manager(g, &ro.cgroup_manager, err) < 0 ||
+	if (cli_check_preserved_fds(o.preserve_fds, err) < 0 ||
+	    cli_cgroup_manager(g, &ro.cgroup_manager, err) < 0 ||
 	    runtime_create(&ro, &o, &cc, err) < 0)
 		return -1;
 	berth_spec_free(cc.spec);

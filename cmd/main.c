@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "libcontainer/log.h"
 #include "libcontainer/process/process.h"
+#include "runtime/lifecycle.h"
 #include "runtime/version.h"
 
 static const struct cli_command *const commands[] = {
@@ -164,13 +165,32 @@ static int no_help_topic(const char *name)
 	return CLI_EXIT_NO_COMMAND;
 }
 
-/* The library says what failed; which flag helps is cmd/'s to say. */
+/* The layers below say what failed; which flag it is about, or which flag
+ * helps, is cmd/'s to say: runc's words around their message. */
+static const struct flag_hint {
+	int reason;
+	const char *before, *after;
+} flag_hints[] = {
+    {CGROUP_ERR_SYSTEMD_UNUSABLE, "", "; use --cgroup-manager=cgroupfs"},
+    {RUNTIME_ERR_PID_FILE_PATH, "--pid-file: ", ""},
+    {RUNTIME_ERR_EXEC_NO_COMMAND, "", " (args or --process)"},
+    {RUNTIME_ERR_EXEC_PAUSED, "", " (use --ignore-paused to override)"},
+    {RUNTIME_ERR_PARENT_ABSOLUTE, "--parent-path ", ""},
+    {RUNTIME_ERR_PARENT_MISSING, "invalid --parent-path: ", ""},
+};
+
 static void add_flag_hint(struct berth_error *err)
 {
-	size_t len = strlen(err->msg);
+	for (size_t i = 0; i < sizeof(flag_hints) / sizeof(flag_hints[0]); i++) {
+		const struct flag_hint *h = &flag_hints[i];
+		char msg[sizeof(err->msg)];
 
-	if (err->reason == CGROUP_ERR_SYSTEMD_UNUSABLE)
-		snprintf(err->msg + len, sizeof(err->msg) - len, "; use --cgroup-manager=cgroupfs");
+		if (err->reason != h->reason)
+			continue;
+		snprintf(msg, sizeof(msg), "%s%s%s", h->before, err->msg, h->after);
+		memcpy(err->msg, msg, sizeof(msg));
+		return;
+	}
 }
 
 static void report(struct berth_error *err)

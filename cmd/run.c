@@ -12,7 +12,8 @@ static int run_run(const struct cli_globals *g, int argc, char **argv, struct be
 	if (rc)
 		return rc;
 	cli_runtime_opts(g, &ro);
-	if (cli_cgroup_manager(g, &ro.cgroup_manager, err) < 0)
+	if (cli_check_preserved_fds(o.preserve_fds, err) < 0 ||
+	    cli_cgroup_manager(g, &ro.cgroup_manager, err) < 0)
 		return -1;
 	return runtime_run(&ro, &o, detach, keep, err);
 }

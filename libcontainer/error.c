@@ -74,3 +74,9 @@ void berr_clear(struct berth_error *err)
 	err->reason = 0;
 	err->msg[0] = '\0';
 }
+
+int berr_reason(struct berth_error *err, int reason)
+{
+	err->reason = reason;
+	return -1;
+}

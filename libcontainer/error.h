@@ -12,8 +12,11 @@
 #define BERR_MSG_MAX 1024
 
 struct berth_error {
-	int errnum;		/* errno of the root cause, 0 when not a syscall failure */
-	int reason;		/* a module's typed reason (its header names it), 0: none */
+	int errnum; /* errno of the root cause, 0 when not a syscall failure */
+	/* A typed reason where the answer is a flag only cmd/ may name, 0: none.
+	 * libcontainer's are below 100 (the header of the module that sets
+	 * one names it), runtime's from 100 (runtime/lifecycle.h). */
+	int reason;
 	char msg[BERR_MSG_MAX]; /* "what: why", without the "berth: " prefix */
 };
 
@@ -26,5 +29,7 @@ int berr_sys(struct berth_error *err, int errnum, const char *fmt, ...)
 int berr_prefix(struct berth_error *err, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void berr_clear(struct berth_error *err);
+/* Tag the error already set with a reason. Returns -1. */
+int berr_reason(struct berth_error *err, int reason);
 
 #endif

@@ -14,19 +14,22 @@
 #include "libcontainer/cgroups/cgroup.h"
 #include "libcontainer/log.h"
 
-/* --parent-path names a previous (pre-)dump, relative to the image dir. */
+/* The parent names a previous (pre-)dump, relative to the image dir. */
 static int check_parent(const char *image_path, const char *parent, struct berth_error *err)
 {
 	char path[PATH_MAX * 2];
 	struct stat st;
 
-	if (parent[0] == '/')
-		return berr_set(err, "--parent-path must be relative");
+	if (parent[0] == '/') {
+		berr_set(err, "must be relative");
+		return berr_reason(err, RUNTIME_ERR_PARENT_ABSOLUTE);
+	}
 	snprintf(path, sizeof(path), "%s/%s", image_path, parent);
-	if (stat(path, &st) < 0)
-		return berr_sys(err, errno, "invalid --parent-path: stat %s", path);
-	if (!S_ISDIR(st.st_mode))
-		return berr_sys(err, ENOTDIR, "invalid --parent-path: stat %s", path);
+	int e = stat(path, &st) < 0 ? errno : S_ISDIR(st.st_mode) ? 0 : ENOTDIR;
+	if (e) {
+		berr_sys(err, e, "stat %s", path);
+		return berr_reason(err, RUNTIME_ERR_PARENT_MISSING);
+	}
 	return 0;
 }
 

@@ -49,15 +49,6 @@ struct create_ctx {
 	struct spawned child; /* the init: pid, pidfd, sync socket, console */
 };
 
-static int check_preserved_fds(const struct create_opts *o, struct berth_error *err)
-{
-	for (int fd = 3; fd < 3 + o->preserve_fds; fd++)
-		if (fcntl(fd, F_GETFD) < 0)
-			return berr_sys(err, errno, "--preserve-fds %d: fd %d", o->preserve_fds,
-					fd);
-	return 0;
-}
-
 /* systemd socket activation: fds 3..3+LISTEN_FDS-1 meant for us pass on
  * to the workload, which sees LISTEN_FDS=n and LISTEN_PID=1 (runc's rule). */
 static int take_listen_fds(struct create_ctx *x, struct berth_error *err)
@@ -281,7 +272,7 @@ int runtime_create(const struct runtime_opts *ro, const struct create_opts *o,
 
 	x.c.dir_fd = -1;
 	x.c.lock_fd = -1;
-	if (container_id_validate(o->id, err) < 0 || check_preserved_fds(o, err) < 0)
+	if (container_id_validate(o->id, err) < 0)
 		return -1;
 	if (pidfile_absolute(o->pid_file, x.pid_file, err) < 0)
 		return -1;

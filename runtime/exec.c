@@ -74,8 +74,10 @@ static int build_process(struct exec_ctx *x, struct berth_error *err)
 		x->proc = *x->parsed;
 		return 0;
 	}
-	if (o->n_args == 0)
-		return berr_set(err, "exec: no command given (args or --process)");
+	if (o->n_args == 0) {
+		berr_set(err, "exec: no command given");
+		return berr_reason(err, RUNTIME_ERR_EXEC_NO_COMMAND);
+	}
 	x->proc = x->spec->process;
 	x->proc.args = o->args;
 	x->proc.n_args = o->n_args;
@@ -126,9 +128,10 @@ static int check_status(struct exec_ctx *x, struct berth_error *err)
 	case CONTAINER_CREATING:
 		return berr_set(err, "cannot exec in a stopped container");
 	case CONTAINER_PAUSED:
-		if (!x->o->ignore_paused)
-			return berr_set(err, "cannot exec in a paused container (use "
-					     "--ignore-paused to override)");
+		if (!x->o->ignore_paused) {
+			berr_set(err, "cannot exec in a paused container");
+			return berr_reason(err, RUNTIME_ERR_EXEC_PAUSED);
+		}
 		return 0;
 	default:
 		return 0;

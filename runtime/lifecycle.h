@@ -73,6 +73,15 @@ struct pidfile {
 /* The path as given, made absolute against the cwd ("" when path is NULL):
  * it is written after create has changed directory. */
 int pidfile_absolute(const char *path, char out[PATH_MAX], struct berth_error *err);
+/* berth_error.reason values runtime/ sets; cmd/ adds the flag's name. */
+enum runtime_error_reason {
+	RUNTIME_ERR_PID_FILE_PATH = 100, /* the pid file's absolute path is too long */
+	RUNTIME_ERR_EXEC_NO_COMMAND,	 /* exec: neither args nor a process file */
+	RUNTIME_ERR_EXEC_PAUSED,	 /* exec into a paused container */
+	RUNTIME_ERR_PARENT_ABSOLUTE,	 /* checkpoint: the parent image path is absolute */
+	RUNTIME_ERR_PARENT_MISSING,	 /* checkpoint: it names no directory */
+};
+
 int pidfile_prepare(const char *path, struct pidfile *pf, struct berth_error *err);
 int pidfile_commit(struct pidfile *pf, pid_t pid, struct berth_error *err);
 void pidfile_close(struct pidfile *pf);

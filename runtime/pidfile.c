@@ -26,8 +26,10 @@ int pidfile_absolute(const char *path, char out[PATH_MAX], struct berth_error *e
 	if (!getcwd(cwd, sizeof(cwd)))
 		return berr_sys(err, errno, "getcwd");
 	int w = snprintf(out, PATH_MAX, "%s/%s", cwd, path);
-	if (w < 0 || w >= PATH_MAX)
-		return berr_set(err, "--pid-file: path too long");
+	if (w < 0 || w >= PATH_MAX) {
+		berr_set(err, "path too long");
+		return berr_reason(err, RUNTIME_ERR_PID_FILE_PATH);
+	}
 	return 0;
 }
 

@@ -133,3 +133,29 @@ stopped() {
 		[ "$status" -eq 0 ]
 	fi
 }
+
+@test "exec into a paused container, and exec with no command: the flag to use is named, as runc names it" {
+	local id
+	id=$(ct_id)
+	set_args sleep 1000
+	berth run -d "$id" </dev/null >/dev/null 2>&1
+	berth pause "$id"
+	run berth exec "$id" true
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$output" = "berth: cannot exec in a paused container (use --ignore-paused to override)" ]
+	berth resume "$id"
+	run berth exec "$id"
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[ "$output" = "berth: exec: no command given (args or --process)" ]
+	berth delete -f "$id"
+	if have_runc; then
+		runc --root "$RUNC_ROOT" run -d "$id-runc" </dev/null >/dev/null 2>&1
+		runc --root "$RUNC_ROOT" pause "$id-runc"
+		run runc --root "$RUNC_ROOT" exec "$id-runc" true
+		echo "$output"
+		[[ "$output" == *"cannot exec in a paused container (use --ignore-paused to override)"* ]]
+		runc --root "$RUNC_ROOT" resume "$id-runc"
+	fi
+}
