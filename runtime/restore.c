@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -74,18 +73,16 @@ static int mount_criu_root(struct restore_ctx *x, struct berth_error *err)
 		 STATE_CRIU_ROOT);
 	if (mkdirat(x->c.dir_fd, STATE_CRIU_ROOT, 0700) < 0 && errno != EEXIST)
 		return berr_sys(err, errno, "mkdir %s", x->criu_root);
-	if (mount(x->rootfs, x->criu_root, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return berr_sys(err, errno, "bind mount %s on %s", x->rootfs, x->criu_root);
+	if (criu_root_bind(x->rootfs, x->criu_root, err) < 0)
+		return -1;
 	x->mounted = true;
-	/* Not made private: CRIU copies the root's sharing (peer group or
-	 * master) from this mount to the restored root, as the dump saw it. */
 	return 0;
 }
 
 static void unmount_criu_root(struct restore_ctx *x)
 {
-	if (x->mounted && umount2(x->criu_root, MNT_DETACH) < 0)
-		log_warn("unmount %s: %s", x->criu_root, strerror(errno));
+	if (x->mounted)
+		criu_root_unbind(x->criu_root);
 	x->mounted = false;
 	if (x->criu_root[0])
 		unlinkat(x->c.dir_fd, STATE_CRIU_ROOT, AT_REMOVEDIR);

@@ -6,7 +6,6 @@
 #include <signal.h>
 #include <stdbool.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <termios.h>
@@ -43,14 +42,6 @@ static int copy(int from, int to)
 		off += w;
 	}
 	return 0;
-}
-
-static void resize(int pty)
-{
-	struct winsize ws;
-
-	if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
-		ioctl(pty, TIOCSWINSZ, &ws);
 }
 
 int runtime_wait_child(pid_t pid, int pidfd, int pty, struct berth_error *err)
@@ -98,7 +89,7 @@ int runtime_wait_child(pid_t pid, int pidfd, int pty, struct berth_error *err)
 				if (si.ssi_signo == SIGCHLD)
 					continue;
 				if (si.ssi_signo == SIGWINCH && pty >= 0) {
-					resize(pty);
+					console_copy_winsize(STDIN_FILENO, pty);
 					continue;
 				}
 				pidfd_signal(pidfd, (int)si.ssi_signo, NULL);

@@ -131,6 +131,12 @@ int criu_prepare_mountpoints(const struct berth_spec *s, const char *bundle, con
 			     struct berth_error *err);
 
 /* True when berth was built with CRIU support (protobuf-c found). */
+/* CRIU builds the restored mount tree on a mount of its own: a recursive
+ * bind of rootfs on root_path (a directory the caller made), detached
+ * again by criu_root_unbind() once the tree has its namespace. */
+int criu_root_bind(const char *rootfs, const char *root_path, struct berth_error *err);
+void criu_root_unbind(const char *root_path);
+
 bool criu_built_in(void);
 /* Whether CRIU is installed and works on this kernel: a CHECK request. */
 int criu_check(struct berth_error *err);

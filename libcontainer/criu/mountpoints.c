@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -69,4 +70,19 @@ int criu_prepare_mountpoints(const struct berth_spec *s, const char *bundle, con
 			close(fd);
 	}
 	return 0;
+}
+
+int criu_root_bind(const char *rootfs, const char *root_path, struct berth_error *err)
+{
+	if (mount(rootfs, root_path, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return berr_sys(err, errno, "bind mount %s on %s", rootfs, root_path);
+	/* Not made private: CRIU copies the root's sharing (peer group or
+	 * master) from this mount to the restored root, as the dump saw it. */
+	return 0;
+}
+
+void criu_root_unbind(const char *root_path)
+{
+	if (umount2(root_path, MNT_DETACH) < 0)
+		log_warn("unmount %s: %s", root_path, strerror(errno));
 }

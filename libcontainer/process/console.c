@@ -16,6 +16,7 @@
 
 #include "libcontainer/cleanup.h"
 #include "libcontainer/fdpass.h"
+#include "libcontainer/log.h"
 
 #define GROUP_FILE_MAX (1 << 20)
 
@@ -174,4 +175,12 @@ bool console_raw(struct termios *saved)
 void console_restore(const struct termios *saved)
 {
 	tcsetattr(STDIN_FILENO, TCSANOW, saved);
+}
+
+void console_copy_winsize(int from_fd, int pty)
+{
+	struct winsize ws;
+
+	if (ioctl(from_fd, TIOCGWINSZ, &ws) == 0 && ioctl(pty, TIOCSWINSZ, &ws) < 0)
+		log_debug("resize the pty: %s", strerror(errno));
 }

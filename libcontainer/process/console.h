@@ -28,5 +28,8 @@ int console_send_fd(int sock, int master, struct berth_error *err);
  * false when stdin is not a terminal. */
 bool console_raw(struct termios *saved);
 void console_restore(const struct termios *saved);
+/* The window size of the terminal on from_fd, given to the pty too (a
+ * foreground run or exec after SIGWINCH). */
+void console_copy_winsize(int from_fd, int pty);
 
 #endif
