@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "libcontainer/process/caps.h"
+#include "unit_run.h"
 
 #define BIT(c) ((uint64_t)1 << (c))
 
@@ -243,9 +244,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(suite());
 }

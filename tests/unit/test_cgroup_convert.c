@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroups/cgroup_internal.h"
+#include "unit_run.h"
 
 START_TEST(shares_to_weight)
 {
@@ -258,8 +259,6 @@ int main(void)
 {
 	Suite *s = suite_create("cgroup_convert");
 	TCase *tc = tcase_create("pure");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, shares_to_weight);
 	tcase_add_test(tc, blkio_weight);
@@ -273,9 +272,5 @@ int main(void)
 	tcase_add_test(tc, bpf_program_shape);
 	tcase_add_test(tc, unified_on_hybrid);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroups/cgroup_internal.h"
+#include "unit_run.h"
 
 static char test_root[64]; /* "/berth-test-<pid>" */
 
@@ -589,8 +590,6 @@ int main(void)
 {
 	Suite *s = suite_create("cgroup_host");
 	TCase *tc = tcase_create("host");
-	SRunner *sr;
-	int failed;
 
 	snprintf(test_root, sizeof(test_root), "/berth-test-%d", (int)getpid());
 	tcase_set_timeout(tc, 60);
@@ -603,10 +602,7 @@ int main(void)
 	tcase_add_test(tc, systemd_and_disabled);
 	tcase_add_test(tc, driver_names);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	int rc = unit_run(s);
 	cleanup_leftovers();
-	return failed ? 1 : 0;
+	return rc;
 }

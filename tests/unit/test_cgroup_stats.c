@@ -15,6 +15,7 @@
 
 #include "libcontainer/cgroups/cgroup_internal.h"
 #include "runtime/stats_json.h"
+#include "unit_run.h"
 
 static char dir[64];
 
@@ -201,9 +202,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(suite());
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "libcontainer/cgroups/cgroup_internal.h"
+#include "unit_run.h"
 
 static char *expand(const char *slice)
 {
@@ -319,8 +320,6 @@ int main(void)
 {
 	Suite *s = suite_create("cgroup_systemd");
 	TCase *tc = tcase_create("pure");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, slice_expansion);
 	tcase_add_test(tc, path_parse);
@@ -330,9 +329,5 @@ int main(void)
 	tcase_add_test(tc, device_props);
 	tcase_add_test(tc, annotation_props);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

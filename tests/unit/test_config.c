@@ -446,6 +446,7 @@ END_TEST
 /* ---- one rejected input per rule ---- */
 
 #include "test_config_cases.h"
+#include "unit_run.h"
 
 START_TEST(test_bad_case)
 {
@@ -638,10 +639,5 @@ static Suite *config_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(config_suite());
-
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(config_suite());
 }

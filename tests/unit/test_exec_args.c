@@ -10,6 +10,7 @@
 
 #include "cmd/exec_args.h"
 #include "libcontainer/process/process.h"
+#include "unit_run.h"
 
 START_TEST(user_forms)
 {
@@ -81,17 +82,11 @@ int main(void)
 {
 	Suite *s = suite_create("exec_args");
 	TCase *tc = tcase_create("exec_args");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, user_forms);
 	tcase_add_test(tc, gids);
 	tcase_add_test(tc, caps);
 	tcase_add_test(tc, reexec_mark);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "libcontainer/fdpass.h"
+#include "unit_run.h"
 
 /* A pipe's read end sees EOF only once every copy of the write end is gone. */
 static bool writer_gone(int rd)
@@ -132,17 +133,11 @@ int main(void)
 {
 	Suite *s = suite_create("fdpass");
 	TCase *tc = tcase_create("fdpass");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, data_and_fd);
 	tcase_add_test(tc, no_fd_truncation_and_eof);
 	tcase_add_test(tc, extra_fds_closed);
 	tcase_add_test(tc, stream_socket);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "libcontainer/process/hooks.h"
+#include "unit_run.h"
 
 static char tmpdir[] = "/tmp/berth-test-hooks-XXXXXX";
 
@@ -377,11 +378,5 @@ static Suite *hooks_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(hooks_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(hooks_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "libcontainer/process/lsm.h"
+#include "unit_run.h"
 
 START_TEST(empty_is_nothing)
 {
@@ -64,9 +65,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(suite());
 }

@@ -5,6 +5,7 @@
 #include <sys/mount.h>
 
 #include "libcontainer/rootfs/mount_options.h"
+#include "unit_run.h"
 
 START_TEST(test_table_sorted)
 {
@@ -169,8 +170,6 @@ int main(void)
 {
 	Suite *s = suite_create("mount_options");
 	TCase *tc = tcase_create("table");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_table_sorted);
 	tcase_add_test(tc, test_every_entry_found);
@@ -180,9 +179,5 @@ int main(void)
 	tcase_add_test(tc, test_parse_empty);
 	tcase_add_test(tc, test_parse_too_many_propagation);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

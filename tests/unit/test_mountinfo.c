@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "libcontainer/rootfs/mountinfo.h"
+#include "unit_run.h"
 
 static const char sample[] =
     "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw,errors=remount-ro\n"
@@ -87,16 +88,10 @@ int main(void)
 {
 	Suite *s = suite_create("mountinfo");
 	TCase *tc = tcase_create("parse");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_parse_fields);
 	tcase_add_test(tc, test_parse_empty);
 	tcase_add_test(tc, test_read_matches_statx);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

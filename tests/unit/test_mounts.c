@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "libcontainer/rootfs/mounts.h"
+#include "unit_run.h"
 
 #define M(dest)                                                                                    \
 	{                                                                                          \
@@ -51,16 +52,10 @@ int main(void)
 {
 	Suite *s = suite_create("mounts");
 	TCase *tc = tcase_create("order");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_ro_waits);
 	tcase_add_test(tc, test_ro_waits_only_later_entries);
 	tcase_add_test(tc, test_path_equal);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "libcontainer/rootfs/newmount.h"
+#include "unit_run.h"
 
 START_TEST(test_flags_fit)
 {
@@ -81,17 +82,11 @@ int main(void)
 {
 	Suite *s = suite_create("newmount");
 	TCase *tc = tcase_create("newmount");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_flags_fit);
 	tcase_add_test(tc, test_attrs);
 	tcase_add_test(tc, test_create_tmpfs);
 	tcase_add_test(tc, test_create_bad_option);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

@@ -10,6 +10,7 @@
 #include "libcontainer/process/lsm.h"
 #include "libcontainer/seccomp/seccomp_filter.h"
 #include "runtime/oci_features.h"
+#include "unit_run.h"
 
 static json_t *doc;
 static json_t *linux_;
@@ -111,9 +112,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(suite());
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "libcontainer/process/passwd.h"
+#include "unit_run.h"
 
 static bool parse(const char *text, struct passwd_entry *e, char *buf, size_t len)
 {
@@ -106,17 +107,11 @@ int main(void)
 {
 	Suite *s = suite_create("passwd");
 	TCase *tc = tcase_create("passwd");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, full_line);
 	tcase_add_test(tc, empty_fields_count);
 	tcase_add_test(tc, not_entries);
 	tcase_add_test(tc, file_in_order);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

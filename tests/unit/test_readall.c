@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "libcontainer/readall.h"
+#include "unit_run.h"
 
 /* A pipe holding `len` bytes of `c`, its write end closed. */
 static int pipe_with(size_t len, char c)
@@ -93,17 +94,11 @@ int main(void)
 {
 	Suite *s = suite_create("readall");
 	TCase *tc = tcase_create("readall");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, sizes_around_the_hint);
 	tcase_add_test(tc, no_hint);
 	tcase_add_test(tc, max_is_efbig);
 	tcase_add_test(tc, read_error);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -16,6 +16,7 @@
 
 #include "libcontainer/rootfs/procfs.h"
 #include "libcontainer/rootfs/safepath.h"
+#include "unit_run.h"
 
 static char root[] = "/tmp/berth-safepath-XXXXXX";
 static char host_target[64]; /* an absolute path that must never be created */
@@ -355,8 +356,6 @@ int main(void)
 	TCase *tc2 = tcase_create("openat2");
 	TCase *tcf = tcase_create("fallback");
 	TCase *tcp = tcase_create("procfs");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc2, setup_openat2, teardown);
 	add_path_tests(tc2);
@@ -371,9 +370,5 @@ int main(void)
 	suite_add_tcase(s, tc2);
 	suite_add_tcase(s, tcf);
 	suite_add_tcase(s, tcp);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(s);
 }

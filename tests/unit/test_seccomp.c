@@ -28,6 +28,7 @@
 #include "libcontainer/seccomp/seccomp_filter.h"
 #include "libcontainer/seccomp/seccomp_internal.h"
 #include "runtime/seccomp_agent.h"
+#include "unit_run.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 /* ASan sets and unsets a signal stack around threads and signals; under a
@@ -1098,9 +1099,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(suite());
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "libcontainer/process/serve.h"
+#include "unit_run.h"
 
 /* What the test handlers saw, in order. */
 struct seen {
@@ -269,8 +270,6 @@ int main(void)
 {
 	Suite *s = suite_create("serve");
 	TCase *tc = tcase_create("dispatch");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, dispatches_by_type_in_order_until_done);
 	tcase_add_test(tc, type_not_in_table_is_refused_and_its_fd_closed);
@@ -281,9 +280,5 @@ int main(void)
 	tcase_add_test(tc, close_ends_the_loop_only_when_done_at_close);
 	tcase_add_test(tc, broken_message_is_an_error_even_when_done_at_close);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "libcontainer/config/config.h"
 #include "runtime/spec_default.h"
+#include "unit_run.h"
 
 static struct berth_spec *parse_default(bool rootless)
 {
@@ -170,11 +171,5 @@ static Suite *spec_default_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(spec_default_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(spec_default_suite());
 }

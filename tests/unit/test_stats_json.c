@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "runtime/stats_json.h"
+#include "unit_run.h"
 
 static void assert_renders(const struct cgroup_stats *st, const char *want)
 {
@@ -125,9 +126,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	srunner_run_all(sr, CK_NORMAL);
-	int failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return unit_run(suite());
 }

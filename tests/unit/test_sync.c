@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "libcontainer/process/sync.h"
+#include "unit_run.h"
 
 START_TEST(round_trip)
 {
@@ -280,8 +281,6 @@ int main(void)
 {
 	Suite *s = suite_create("sync");
 	TCase *tc = tcase_create("sync");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, round_trip);
 	tcase_add_test(tc, passes_fd);
@@ -295,9 +294,5 @@ int main(void)
 	tcase_add_test(tc, die_with_parent);
 	tcase_add_test(tc, hook_states);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -12,6 +12,7 @@
  * dispatch alone: test_serve). */
 #include "runtime/create.c"
 #include "sync_fake_child.h"
+#include "unit_run.h"
 
 /* create's serving against the fake init; returns serve_init's result. */
 static int serve_create(struct fake *f, struct create_ctx *x, pid_t *pid, struct berth_error *err)
@@ -168,8 +169,6 @@ int main(void)
 {
 	Suite *s = suite_create("sync_sequence_create");
 	TCase *tc = tcase_create("create");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, create_happy_path);
 	tcase_add_loop_test(tc, create_error_at_each_step, STEP_GO, N_STEPS);
@@ -178,9 +177,5 @@ int main(void)
 	tcase_add_test(tc, create_oversized_message);
 	tcase_add_test(tc, create_unexpected_messages);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }

@@ -9,6 +9,7 @@
  * source and tests it exactly as it is built into berth. */
 #include "runtime/exec.c"
 #include "sync_fake_child.h"
+#include "unit_run.h"
 
 /* exec's serving against the fake exec'd process. */
 static int serve_exec(struct fake *f, struct exec_ctx *x, pid_t *pid, struct berth_error *err)
@@ -131,8 +132,6 @@ int main(void)
 {
 	Suite *s = suite_create("sync_sequence_exec");
 	TCase *te = tcase_create("exec");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(te, exec_happy_path);
 	tcase_add_test(te, exec_listener_connected_before_clone);
@@ -140,9 +139,5 @@ int main(void)
 	tcase_add_loop_test(te, exec_child_dies_at_each_step, STEP_GO, N_STEPS);
 	tcase_add_test(te, exec_short_message);
 	suite_add_tcase(s, te);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run(s);
 }
