@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -80,4 +81,15 @@ uint64_t proc_start_time(pid_t pid)
 	if (state == 'Z' || state == 'X')
 		return 0; /* a zombie is gone for our purposes */
 	return start;
+}
+
+void clone3_child_begin(const int *fds, size_t n)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
 }

@@ -14,6 +14,11 @@
  * the parent (with *pidfd set) and 0 in the child, -1 with err on failure. */
 pid_t clone3_fork(uint64_t ns_flags, int cgroup_fd, int *pidfd, struct berth_error *err);
 
+/* A clone3 child's first step: no signal blocked (the parent blocks them
+ * to forward them; the workload must not inherit that) and the parent's
+ * fds in fds[0..n) closed (-1 entries skipped). */
+void clone3_child_begin(const int *fds, size_t n);
+
 int pidfd_open_pid(pid_t pid, struct berth_error *err);
 int pidfd_signal(int pidfd, int sig, struct berth_error *err);
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroups/cgroup.h"
+#include "clone3.h"
 #include "console.h"
 #include "libcontainer/fdclose.h"
 #include "hooks.h"
@@ -361,14 +362,8 @@ static int close_inherited(const struct init_config *cfg, struct berth_error *er
 void init_run(const struct init_config *cfg)
 {
 	struct init_state st = {.cfg = cfg, .procfd = -1};
-	sigset_t none;
 
-	/* The parent blocks signals to forward them; the workload must not inherit that. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (size_t i = 0; i < sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]); i++)
-		if (cfg->parent_fds[i] >= 0)
-			close(cfg->parent_fds[i]);
+	clone3_child_begin(cfg->parent_fds, sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]));
 	/* A create killed before READY takes its init along. */
 	if (close_inherited(cfg, &st.err) < 0) {
 		/* reported below */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "libcontainer/cgroups/cgroup.h"
+#include "clone3.h"
 #include "console.h"
 #include "init.h"
 #include "namespaces.h"
@@ -70,13 +71,8 @@ static int join_steps(const struct join_config *cfg, struct berth_error *err)
 void join_run(const struct join_config *cfg)
 {
 	struct berth_error err = {0};
-	sigset_t none;
 
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	for (size_t i = 0; i < sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]); i++)
-		if (cfg->parent_fds[i] >= 0)
-			close(cfg->parent_fds[i]);
+	clone3_child_begin(cfg->parent_fds, sizeof(cfg->parent_fds) / sizeof(cfg->parent_fds[0]));
 	/* Not dumpable while we run berth's code inside the container's
 	 * namespaces: its processes must not ptrace us or reach our fds
 	 * and /proc/<pid>/exe (CVE-2016-9962). */
