@@ -33,12 +33,6 @@ static int check_parent(const char *image_path, const char *parent, struct berth
 	return 0;
 }
 
-/* Where CRIU finds the freezer of this container's cgroup. */
-static const char *freezer_mount(const struct container *c)
-{
-	return cgroup_driver_is_v2(c->cgroup_driver) ? "/sys/fs/cgroup" : "/sys/fs/cgroup/freezer";
-}
-
 static int dump(const struct container *c, const struct checkpoint_opts *o,
 		const struct criu_dirs *d, const char *criu_bin, struct berth_error *err)
 {
@@ -52,7 +46,7 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 		return berr_prefix(err, "checkpoint %s", c->id);
 	bool has_cgroup =
 	    c->cgroup_driver != CGROUP_DRIVER_NONE && c->cgroup_driver != CGROUP_DRIVER_DISABLED;
-	bool v2 = has_cgroup && cgroup_driver_is_v2(c->cgroup_driver);
+	bool v2 = has_cgroup && criu_cgroup_v2(c);
 	char cgpath[PATH_MAX], cgdir[PATH_MAX + 16];
 	criu_cgroup_primary(c->cgroup_path, cgpath, sizeof(cgpath));
 	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", cgpath);
@@ -62,7 +56,8 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	    .root = c->rootfs,
 	    .pid = c->pid,
 	    .cgroup_path = has_cgroup ? cgpath : NULL,
-	    .freezer_mount = freezer_mount(c),
+	    /* where CRIU finds the freezer of this container's cgroup */
+	    .freezer_mount = v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/freezer",
 	    .cgroup_dir = v2 ? cgdir : NULL,
 	};
 	const int no_stdio[3] = {-1, -1, -1};

@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "checkpoint.h"
+#include "container.h"
 #include "criu_images.h"
 #include "libcontainer/cleanup.h"
 
@@ -142,6 +143,12 @@ void criu_cgroup_primary(const char *saved, char *buf, size_t len)
 	size_t n = saved ? strcspn(saved, "\n") : 0;
 
 	snprintf(buf, len, "%.*s", (int)n, saved ? saved : "");
+}
+
+bool criu_cgroup_v2(const struct container *c)
+{
+	return c->cgroup ? cgroup_manager_v2_only(c->cgroup)
+			 : cgroup_driver_is_v2(c->cgroup_driver);
 }
 
 int criu_descriptors_write(int image_fd, pid_t pid, struct berth_error *err)

@@ -10,6 +10,8 @@
 #include "checkpoint.h"
 #include "libcontainer/criu/criu.h"
 
+struct container;
+
 struct criu_dirs {
 	char image_path[PATH_MAX];
 	char work_path[PATH_MAX]; /* "" when none was given */
@@ -30,6 +32,10 @@ int criu_request_set_flags(struct criu_request *r, const struct criu_flags *f,
 			   const struct criu_dirs *d, const char *log, struct berth_error *err);
 /* The first line of a saved cgroup path (v1 adds "ctrl:path" lines). */
 void criu_cgroup_primary(const char *saved, char *buf, size_t len);
+/* CRIU takes the cgroup and its freezer from cgroup2 (true) or from the v1
+ * hierarchies: asked of the container's cgroup manager, since the systemd
+ * driver runs on both kinds of host. */
+bool criu_cgroup_v2(const struct container *c);
 
 /* descriptors.json: what the init's fds 0-2 pointed to, as runc writes it. */
 int criu_descriptors_write(int image_fd, pid_t pid, struct berth_error *err);

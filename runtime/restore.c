@@ -158,7 +158,7 @@ static int run_criu(struct restore_ctx *x, struct berth_error *err)
 	struct criu_request r;
 	struct criu_result res = {0};
 	bool has_cgroup = x->c.cgroup_driver != CGROUP_DRIVER_DISABLED;
-	bool v2 = cgroup_driver_is_v2(x->c.cgroup_driver);
+	bool v2 = has_cgroup && criu_cgroup_v2(&x->c);
 	char cgpath[PATH_MAX], cgdir[PATH_MAX + 16];
 	criu_cgroup_primary(x->c.cgroup_path, cgpath, sizeof(cgpath));
 	snprintf(cgdir, sizeof(cgdir), "/sys/fs/cgroup%s", cgpath);

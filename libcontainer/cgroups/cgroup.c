@@ -349,6 +349,11 @@ bool cgroup_manager_is_disabled(const struct cgroup_manager *m)
 	return drv(m) == &cg_driver_disabled;
 }
 
+bool cgroup_manager_v2_only(const struct cgroup_manager *m)
+{
+	return !cgroup_manager_is_disabled(m) && m->n_hier == 0 && m->v2_dir;
+}
+
 int cgroup_manager_create(struct cgroup_manager *m, const struct berth_resources *r,
 			  struct berth_error *err)
 {

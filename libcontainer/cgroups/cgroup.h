@@ -138,5 +138,9 @@ int cgroup_manager_oom_count(struct cgroup_manager *m, uint64_t *count, struct b
 /* True when the manager does nothing (disabled driver, or rootless without
  * permission). */
 bool cgroup_manager_is_disabled(const struct cgroup_manager *m);
+/* True when the container's cgroup is one cgroup2 directory (the v2 driver,
+ * systemd on a v2 host); false where v1 hierarchies hold controllers and
+ * the freezer (v1, hybrid, systemd on those hosts) or there is no cgroup. */
+bool cgroup_manager_v2_only(const struct cgroup_manager *m);
 
 #endif
