@@ -309,6 +309,9 @@ int cg_v1_pids(struct cgroup_manager *m, pid_t **pids, size_t *n, struct berth_e
 int cg_v1_oom_count(struct cgroup_manager *m, uint64_t *count, struct berth_error *err);
 int cg_v2_create_dir(struct cgroup_manager *m, bool enable_controllers, struct berth_error *err);
 /* hybrid.c: the v1 hierarchies plus the unified cgroup when v2_usable. */
+/* linux.resources.unified into the unified cgroup (an error without one). */
+int cg_hybrid_apply_unified(struct cgroup_manager *m, const struct berth_resources *r,
+			    struct berth_error *err);
 int cg_hybrid_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err);
 int cg_hybrid_freeze(struct cgroup_manager *m, bool frozen, struct berth_error *err);
 int cg_hybrid_is_frozen(struct cgroup_manager *m, bool *frozen, struct berth_error *err);

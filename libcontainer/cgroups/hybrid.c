@@ -69,19 +69,23 @@ static int hybrid_create(struct cgroup_manager *m, const struct berth_resources 
 			goto fail;
 		}
 	}
-	if (r && r->present && r->n_unified) {
-		if (!m->v2_usable) {
-			berr_set(err, "linux.resources.unified: no usable cgroup v2 hierarchy");
-			goto fail;
-		}
-		if (cg_v2_apply_unified(m->v2_dir, r, err) < 0)
-			goto fail;
-	}
+	if (cg_hybrid_apply_unified(m, r, err) < 0)
+		goto fail;
 	return 0;
 fail:
 	if (hybrid_destroy(m, &e) < 0)
 		log_debug("cleanup: %s", e.msg);
 	return -1;
+}
+
+int cg_hybrid_apply_unified(struct cgroup_manager *m, const struct berth_resources *r,
+			    struct berth_error *err)
+{
+	if (!r || !r->present || !r->n_unified)
+		return 0;
+	if (!m->v2_usable)
+		return berr_set(err, "linux.resources.unified: no usable cgroup v2 hierarchy");
+	return cg_v2_apply_unified(m->v2_dir, r, err);
 }
 
 int cg_hybrid_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
@@ -96,13 +100,7 @@ static int hybrid_update(struct cgroup_manager *m, const struct berth_resources 
 {
 	if (cg_unified_check(m->v2_mount, r, err) < 0 || cg_v1_apply(m, r, true, err) < 0)
 		return -1;
-	if (r && r->present && r->n_unified) {
-		if (!m->v2_usable)
-			return berr_set(err,
-					"linux.resources.unified: no usable cgroup v2 hierarchy");
-		return cg_v2_apply_unified(m->v2_dir, r, err);
-	}
-	return 0;
+	return cg_hybrid_apply_unified(m, r, err);
 }
 
 /* Freeze where the freezer controller is: the v1 freezer when it is

@@ -38,13 +38,7 @@ static int apply(struct cgroup_manager *m, const struct berth_resources *r, bool
 {
 	if (cg_v1_apply(m, r, update, err) < 0)
 		return -1;
-	if (r && r->present && r->n_unified) {
-		if (!m->v2_usable)
-			return berr_set(err,
-					"linux.resources.unified: no usable cgroup v2 hierarchy");
-		return cg_v2_apply_unified(m->v2_dir, r, err);
-	}
-	return 0;
+	return cg_hybrid_apply_unified(m, r, err);
 }
 
 static int sdv1_add_pid(struct cgroup_manager *m, pid_t pid, struct berth_error *err)
