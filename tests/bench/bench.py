@@ -268,6 +268,10 @@ class Bench:
             Runtime("crun-nocg", ["crun", "--cgroup-manager=disabled"], r + "/crun-nocg",
                     mflags=["-U"], cgroups=False),
         ]
+        if self.args.base:
+            # Another berth binary (e.g. a release build of an older commit),
+            # measured in the same interleaved rounds: a refactor's cost.
+            rts.insert(1, Runtime("berth-base", [self.args.base], r + "/berth-base"))
         return rts
 
     def probe(self, rt):
@@ -1028,7 +1032,8 @@ class Bench:
         self.b_true = self.bundle("true")
         self.b_sleep = self.bundle("sleep", args=["/bin/sleep", "100000"])
         os.makedirs(self.state_root, exist_ok=True)
-        self.all_rts = [rt for rt in self.runtimes() if rt.name in self.args.runtimes]
+        self.all_rts = [rt for rt in self.runtimes()
+                        if rt.name in self.args.runtimes or rt.name == "berth-base"]
         self.live_rts = [rt for rt in self.all_rts if self.probe(rt)]
         self.growth_rts = [rt for rt in self.live_rts if not rt.sealed]
         self.dead_rts = [rt for rt in self.all_rts if rt not in self.live_rts]
@@ -1126,6 +1131,9 @@ def parse_args(argv):
     p.add_argument("--rule-levels", default="0,100,400")
     p.add_argument("--no-build", action="store_true", help="use build-bench/ as it is")
     p.add_argument("-o", "--out", help="result directory (build-bench/bench-results)")
+    p.add_argument("--base", metavar="BERTH",
+                   help="also measure this berth binary, as berth-base (e.g. a release "
+                        "build of the commit before a change)")
     a = p.parse_args(argv)
     if a.full:
         a.rounds = 100
