@@ -79,6 +79,32 @@ def container_state(cri, pb, cid):
     return cri.rt("ContainerStatus", pb.ContainerStatusRequest(container_id=cid)).status
 
 
+def pod_config(pb, name, logdir, cgroup_parent):
+    """A pod as a kubelet asks for one: the node's network (hence its UTS
+    namespace, so no hostname), a pid namespace per container, a shared IPC."""
+    return pb.PodSandboxConfig(
+        metadata=pb.PodSandboxMetadata(name=name, uid=str(uuid.uuid4()), namespace="default"),
+        log_directory=logdir,
+        linux=pb.LinuxPodSandboxConfig(
+            cgroup_parent=cgroup_parent,
+            security_context=pb.LinuxSandboxSecurityContext(
+                namespace_options=pb.NamespaceOption(
+                    network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD))),
+    )
+
+
+def remove_pod(cri, pb, sandbox_id, prefix=""):
+    """Stop and remove a pod left by a failed step; what fails is said."""
+    for method, req in (
+        ("StopPodSandbox", pb.StopPodSandboxRequest(pod_sandbox_id=sandbox_id)),
+        ("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=sandbox_id)),
+    ):
+        try:
+            cri.rt(method, req)
+        except grpc.RpcError as e:
+            print("%scleanup %s: %s" % (prefix, method, e.details()), file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--address", required=True)
@@ -101,17 +127,7 @@ def main():
                        pb.ImageStatusRequest(image=pb.ImageSpec(image="localhost/bbox:test")))
         check("image present in k8s.io", img.image.id != "", img.image.id[:19])
 
-        sandbox_cfg = pb.PodSandboxConfig(
-            metadata=pb.PodSandboxMetadata(name="clients-pod", uid=str(uuid.uuid4()),
-                                           namespace="default"),
-            # No hostname: the pod uses the node's network, hence its UTS ns.
-            log_directory=logdir,
-            linux=pb.LinuxPodSandboxConfig(
-                cgroup_parent=args.cgroup_parent,
-                security_context=pb.LinuxSandboxSecurityContext(
-                    namespace_options=pb.NamespaceOption(
-                        network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD))),
-        )
+        sandbox_cfg = pod_config(pb, "clients-pod", logdir, args.cgroup_parent)
         sandbox_id = cri.rt("RunPodSandbox", pb.RunPodSandboxRequest(config=sandbox_cfg),
                             timeout=120).pod_sandbox_id
         st = cri.rt("PodSandboxStatus", pb.PodSandboxStatusRequest(pod_sandbox_id=sandbox_id))
@@ -181,14 +197,7 @@ def main():
         return 1
     finally:
         if sandbox_id:
-            for method, req in (
-                ("StopPodSandbox", pb.StopPodSandboxRequest(pod_sandbox_id=sandbox_id)),
-                ("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=sandbox_id)),
-            ):
-                try:
-                    cri.rt(method, req)
-                except grpc.RpcError as e:
-                    print("cleanup %s: %s" % (method, e.details()), file=sys.stderr)
+            remove_pod(cri, pb, sandbox_id)
         # The pod's parent cgroup is ours alone: remove it where it is empty.
         for ctl in os.listdir("/sys/fs/cgroup"):
             d = "/sys/fs/cgroup/%s%s" % (ctl, args.cgroup_parent)

@@ -12,7 +12,6 @@ import argparse
 import os
 import subprocess
 import sys
-import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "clients"))
 import cri  # noqa: E402
@@ -46,16 +45,7 @@ def main():
     try:
         # The kubelet's systemd driver names pod cgroups as slices.
         parent = "berthtest-%s.slice" % args.handler
-        sandbox_cfg = pb.PodSandboxConfig(
-            metadata=pb.PodSandboxMetadata(name="sd-pod-" + args.handler, uid=str(uuid.uuid4()),
-                                           namespace="default"),
-            log_directory=logdir,
-            linux=pb.LinuxPodSandboxConfig(
-                cgroup_parent=parent,
-                security_context=pb.LinuxSandboxSecurityContext(
-                    namespace_options=pb.NamespaceOption(
-                        network=pb.NODE, pid=pb.CONTAINER, ipc=pb.POD))),
-        )
+        sandbox_cfg = cri.pod_config(pb, "sd-pod-" + args.handler, logdir, parent)
         sandbox_id = c.rt("RunPodSandbox", pb.RunPodSandboxRequest(
             config=sandbox_cfg, runtime_handler=args.handler), timeout=120).pod_sandbox_id
         check("sandbox unit", unit_prop("cri-containerd-%s.scope" % sandbox_id, "ActiveState")
@@ -106,14 +96,7 @@ def main():
         return 1
     finally:
         if sandbox_id:
-            for method, req in (
-                ("StopPodSandbox", pb.StopPodSandboxRequest(pod_sandbox_id=sandbox_id)),
-                ("RemovePodSandbox", pb.RemovePodSandboxRequest(pod_sandbox_id=sandbox_id)),
-            ):
-                try:
-                    c.rt(method, req)
-                except grpc.RpcError:
-                    pass
+            cri.remove_pod(c, pb, sandbox_id, args.handler + ": ")
 
 
 if __name__ == "__main__":
