@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "runtime/resources.h"
+#include "runtime/stats_json.h"
 
 /* Go-style duration: "5s", "500ms", "1m", "1.5s"; a bare number is seconds. */
 static int parse_interval(const char *s, struct timespec *out)
@@ -39,22 +40,15 @@ static int parse_interval(const char *s, struct timespec *out)
 	return 0;
 }
 
-static void emit(const char *type, const char *id, json_t *data)
+static void emit(const char *type, const char *id, const char *data)
 {
-	json_t *ev = json_object();
-	char *s;
+	char *s = event_json(type, id, data);
 
-	json_object_set_new(ev, "type", json_string(type));
-	json_object_set_new(ev, "id", json_string(id));
-	if (data)
-		json_object_set(ev, "data", data);
-	s = json_dumps(ev, JSON_COMPACT);
 	if (s) {
 		printf("%s\n", s);
 		fflush(stdout);
 		free(s);
 	}
-	json_decref(ev);
 }
 
 static int run_events(const struct cli_globals *g, int argc, char **argv, struct berth_error *err)
@@ -85,7 +79,7 @@ static int run_events(const struct cli_globals *g, int argc, char **argv, struct
 	id = argv[optind];
 	cli_runtime_opts(g, &ro);
 	for (;;) {
-		json_t *data;
+		char *data;
 		uint64_t oom;
 		bool stopped;
 
@@ -101,7 +95,7 @@ static int run_events(const struct cli_globals *g, int argc, char **argv, struct
 		last_oom = oom;
 		first = false;
 		emit("stats", id, data);
-		json_decref(data);
+		free(data);
 		if (stats_only)
 			return 0;
 		struct timespec left = interval;

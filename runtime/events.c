@@ -7,7 +7,7 @@
 #include "resources.h"
 #include "stats_json.h"
 
-int runtime_events_sample(const struct runtime_opts *ro, const char *id, json_t **stats,
+int runtime_events_sample(const struct runtime_opts *ro, const char *id, char **stats,
 			  uint64_t *oom_kills, bool *stopped, struct berth_error *err)
 {
 	struct container *c;

@@ -6,7 +6,6 @@
 #ifndef BERTH_RUNTIME_RESOURCES_H
 #define BERTH_RUNTIME_RESOURCES_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -29,10 +28,10 @@ int runtime_update(const struct runtime_opts *ro, const char *id, const struct b
 int update_resources_parse(const char *data, size_t len, struct berth_spec **holder,
 			   struct berth_error *err);
 
-/* One sample for `events`: the stats "data" object (caller json_decref()s)
- * and the OOM kill count so far. *stopped is set (and nothing else) when the
- * container is no longer running. */
-int runtime_events_sample(const struct runtime_opts *ro, const char *id, json_t **stats,
+/* One sample for `events`: the stats "data" object as JSON text (caller
+ * free()s; see stats_json.h) and the OOM kill count so far. *stopped is set
+ * (and nothing else) when the container is no longer running. */
+int runtime_events_sample(const struct runtime_opts *ro, const char *id, char **stats,
 			  uint64_t *oom_kills, bool *stopped, struct berth_error *err);
 
 #endif

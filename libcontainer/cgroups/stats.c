@@ -1,5 +1,5 @@
-/* stats.c - the cgroup's counters (see stats.h): cpu, memory, pids, blkio
- * and hugetlb, read from the v1 hierarchies or the v2 directory.
+/* stats.c - the cgroup's counters (see stats.h): cpu, memory, pids, blkio,
+ * hugetlb and v1's cpuset, read from the v1 hierarchies or the v2 directory.
  *
  * Read-only. A file the kernel does not offer leaves its field out instead
  * of failing: stats are best effort, as runc's are. Only running out of
@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -290,6 +291,75 @@ static int memory_stats(const char *dir, bool v2, struct cgroup_memory_stats *m,
 	return 0;
 }
 
+/* "0-2,5" as 0,1,2,5 (cpuset.cpus, cpuset.mems); a malformed or empty
+ * file leaves the list empty. */
+static int read_id_list(const char *dir, const char *file, uint16_t **out, size_t *n,
+			struct berth_error *err)
+{
+	_cleanup_free_ char *s = NULL;
+	struct berth_error e;
+	size_t cap = 0;
+
+	if (cg_read(dir, file, &s, &e) < 0)
+		return 0;
+	for (char *p = s, *end; *p && *p != '\n'; p = *end == ',' ? end + 1 : end) {
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+
+		if (end == p)
+			break;
+		if (*end == '-') {
+			p = end + 1;
+			hi = strtoul(p, &end, 10);
+			if (end == p)
+				break;
+		}
+		for (; lo <= hi && lo <= UINT16_MAX; lo++) {
+			if (*n == cap) {
+				uint16_t *v =
+				    reallocarray(*out, cap = cap ? 2 * cap : 16, sizeof(*v));
+
+				if (!v)
+					return no_memory(err);
+				*out = v;
+			}
+			(*out)[(*n)++] = (uint16_t)lo;
+		}
+	}
+	return 0;
+}
+
+/* v1's cpuset files, as runc reports them; one the kernel lacks stays 0. */
+static int cpuset_v1(const char *dir, struct cgroup_cpuset_stats *c, struct berth_error *err)
+{
+	static const struct {
+		const char *file;
+		size_t off;
+	} flags[] = {
+	    {"cpuset.cpu_exclusive", offsetof(struct cgroup_cpuset_stats, cpu_exclusive)},
+	    {"cpuset.mem_hardwall", offsetof(struct cgroup_cpuset_stats, mem_hardwall)},
+	    {"cpuset.mem_exclusive", offsetof(struct cgroup_cpuset_stats, mem_exclusive)},
+	    {"cpuset.memory_migrate", offsetof(struct cgroup_cpuset_stats, memory_migrate)},
+	    {"cpuset.memory_spread_page", offsetof(struct cgroup_cpuset_stats, memory_spread_page)},
+	    {"cpuset.memory_spread_slab", offsetof(struct cgroup_cpuset_stats, memory_spread_slab)},
+	    {"cpuset.memory_pressure", offsetof(struct cgroup_cpuset_stats, memory_pressure)},
+	    {"cpuset.sched_load_balance", offsetof(struct cgroup_cpuset_stats, sched_load_balance)},
+	};
+	_cleanup_free_ char *level = NULL;
+	struct berth_error e;
+
+	if (!dir)
+		return 0;
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+		read_u64(dir, flags[i].file, (uint64_t *)((char *)c + flags[i].off));
+	/* signed: -1 is "the system default" */
+	if (cg_read(dir, "cpuset.sched_relax_domain_level", &level, &e) == 0)
+		c->sched_relax_domain_level = strtoll(level, NULL, 10);
+	if (read_id_list(dir, "cpuset.cpus", &c->cpus, &c->n_cpus, err) < 0 ||
+	    read_id_list(dir, "cpuset.mems", &c->mems, &c->n_mems, err) < 0)
+		return -1;
+	return 0;
+}
+
 static void cpu_v1(const char *cpu, const char *acct, struct cgroup_cpu_stats *c)
 {
 	uint64_t v;
@@ -317,6 +387,7 @@ int cg_stats_v1(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_
 	const char *pids = (h = cg_v1_hier(m, "pids")) ? h->dir : NULL;
 	const char *blk = (h = cg_v1_hier(m, "blkio")) ? h->dir : NULL;
 	const char *huge = (h = cg_v1_hier(m, "hugetlb")) ? h->dir : NULL;
+	const char *cpuset = (h = cg_v1_hier(m, "cpuset")) ? h->dir : NULL;
 
 	memset(st, 0, sizeof(*st));
 	st->present = true;
@@ -325,6 +396,7 @@ int cg_stats_v1(struct cgroup_manager *m, struct cgroup_stats *st, struct berth_
 	if (read_u64_list(acct, "cpuacct.usage_percpu", &st->cpu.percpu, err) < 0 ||
 	    read_u64_list(acct, "cpuacct.usage_percpu_sys", &st->cpu.percpu_kernel, err) < 0 ||
 	    read_u64_list(acct, "cpuacct.usage_percpu_user", &st->cpu.percpu_user, err) < 0 ||
+	    cpuset_v1(cpuset, &st->cpuset, err) < 0 ||
 	    memory_stats(mem, false, &st->memory, err) < 0 ||
 	    blkio_v1(blk, "blkio.throttle.io_service_bytes_recursive", &st->io_service_bytes, err) <
 		0 ||
@@ -374,5 +446,7 @@ void cgroup_stats_free(struct cgroup_stats *st)
 	free(st->io_service_bytes.v);
 	free(st->io_serviced.v);
 	free(st->hugetlb);
+	free(st->cpuset.cpus);
+	free(st->cpuset.mems);
 	memset(st, 0, sizeof(*st));
 }

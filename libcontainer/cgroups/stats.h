@@ -80,9 +80,20 @@ struct cgroup_hugetlb_stats {
 	uint64_t failcnt;
 };
 
+/* The cpuset controller's settings and counters (runc reports them as
+ * stats). Files the kernel does not offer stay 0, lists empty. */
+struct cgroup_cpuset_stats {
+	uint16_t *cpus, *mems; /* cpuset.cpus, cpuset.mems expanded: "0-2" is 0,1,2 */
+	size_t n_cpus, n_mems;
+	uint64_t cpu_exclusive, mem_hardwall, mem_exclusive, memory_migrate;
+	uint64_t memory_spread_page, memory_spread_slab, memory_pressure, sched_load_balance;
+	int64_t sched_relax_domain_level;
+};
+
 struct cgroup_stats {
 	bool present; /* false: no cgroup at all (the disabled driver) */
 	struct cgroup_cpu_stats cpu;
+	struct cgroup_cpuset_stats cpuset;
 	struct cgroup_memory_stats memory;
 	struct cgroup_pids_stats pids;
 	struct cgroup_blkio_list io_service_bytes, io_serviced;

@@ -1,10 +1,12 @@
 /* test_stats_json.c - the events --stats "data" object rendered from typed
- * stats: runc's field names and order, fields the kernel did not offer
- * left out, lists that were read but empty kept as [], and {} when there
- * is no cgroup. The expected strings are the shapes berth printed when
- * stats.c built JSON itself (and runc prints). */
+ * stats: runc 1.1's field names and order (its Go structs'), zero values
+ * and empty lists of the fields runc tags omitempty left out, map keys
+ * (memory.stat, hugetlb sizes) sorted as Go sorts them, unsigned numbers
+ * above INT64_MAX in full, and {} when there is no cgroup. The expected
+ * strings are what runc prints for the same numbers (compared live in
+ * tests/integration/events-compat.bats); before, jansson printed a v2
+ * "max" limit as -1, kept zero fields, and had no cpuset. */
 #include <check.h>
-#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -13,14 +15,11 @@
 
 static void assert_renders(const struct cgroup_stats *st, const char *want)
 {
-	json_t *j = stats_json(st);
-	char *text;
+	char *text = stats_json(st);
 
-	ck_assert_ptr_nonnull(j);
-	text = json_dumps(j, JSON_COMPACT);
+	ck_assert_ptr_nonnull(text);
 	ck_assert_msg(strcmp(text, want) == 0, "\n got: %s\nwant: %s", text, want);
 	free(text);
-	json_decref(j);
 }
 
 START_TEST(no_cgroup)
@@ -33,6 +32,7 @@ END_TEST
 START_TEST(v1_full)
 {
 	uint64_t percpu[] = {0, 2090240}, zero[] = {0, 0};
+	uint16_t cpus[] = {0, 1}, mems[] = {0};
 	struct cgroup_stat_kv raw[] = {{"cache", 7}, {"rss", 53248}};
 	struct cgroup_blkio_entry bytes[] = {{8, 0, "Read", 4096}, {8, 0, "Total", 4096}};
 	struct cgroup_hugetlb_stats huge[] = {{"2MB", 0, true, 2097152, 1},
@@ -51,6 +51,12 @@ START_TEST(v1_full)
 		    .periods = 2,
 		    .has_throttled_periods = true,
 		    .has_throttled_time = true},
+	    .cpuset = {.cpus = cpus,
+		       .n_cpus = 2,
+		       .mems = mems,
+		       .n_mems = 1,
+		       .sched_load_balance = 1,
+		       .sched_relax_domain_level = -1},
 	    .memory = {.present = true,
 		       .usage = {true, true, 204800, 262144, 67108864, 0},
 		       .swap = {true, false, 204800, 0, 67108864, 3},
@@ -68,25 +74,37 @@ START_TEST(v1_full)
 	    .hugetlb = huge,
 	    .n_hugetlb = 2,
 	};
-	assert_renders(
-	    &st,
-	    "{\"cpu\":{\"usage\":{\"total\":2090240,\"percpu\":[0,2090240],\"percpu_kernel\":[0,"
-	    "0],\"percpu_user\":[0,0],\"kernel\":10000000,\"user\":20000000},\"throttling\":{"
-	    "\"periods\":2,\"throttledPeriods\":0,\"throttledTime\":0}},\"memory\":{\"usage\":{"
-	    "\"usage\":204800,\"max\":262144,\"limit\":67108864,\"failcnt\":0},\"swap\":{"
-	    "\"usage\":204800,\"limit\":67108864,\"failcnt\":3},\"kernel\":{\"usage\":110592,"
-	    "\"max\":135168,\"limit\":9223372036854771712,\"failcnt\":0},\"kernelTCP\":{"
-	    "\"usage\":0,\"max\":0,\"limit\":9223372036854771712,\"failcnt\":0},\"cache\":7,"
-	    "\"raw\":{\"cache\":7,\"rss\":53248}},\"pids\":{\"current\":1,\"limit\":64},"
-	    "\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,\"minor\":0,\"op\":\"Read\","
-	    "\"value\":4096},{\"major\":8,\"minor\":0,\"op\":\"Total\",\"value\":4096}],"
-	    "\"ioServicedRecursive\":[]},\"hugetlb\":{\"2MB\":{\"usage\":0,\"max\":2097152,"
-	    "\"failcnt\":1},\"1GB\":{\"usage\":5,\"failcnt\":0}}}");
+	assert_renders(&st, "{\"cpu\":{\"usage\":{\"total\":2090240,\"percpu\":[0,2090240],"
+			    "\"percpu_kernel\":[0,0],\""
+			    "percpu_user\":[0,0],\"kernel\":10000000,\"user\":20000000},"
+			    "\"throttling\":{\"periods\":2"
+			    "}},\"cpuset\":{\"cpus\":[0,1],\"cpu_exclusive\":0,\"mems\":[0],\"mem_"
+			    "hardwall\":0,\"mem_"
+			    "exclusive\":0,\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_"
+			    "spread_slab\":0,\"m"
+			    "emory_pressure\":0,\"sched_load_balance\":1,\"sched_relax_domain_"
+			    "level\":-1},\"memory\":"
+			    "{\"cache\":7,\"usage\":{\"limit\":67108864,\"usage\":204800,\"max\":"
+			    "262144,\"failcnt\":0"
+			    "},\"swap\":{\"limit\":67108864,\"usage\":204800,\"failcnt\":3},"
+			    "\"kernel\":{\"limit\":922"
+			    "3372036854771712,\"usage\":110592,\"max\":135168,\"failcnt\":0},"
+			    "\"kernelTCP\":{\"limit\""
+			    ":9223372036854771712,\"failcnt\":0},\"raw\":{\"cache\":7,\"rss\":"
+			    "53248}},\"pids\":{\"cur"
+			    "rent\":1,\"limit\":64},\"blkio\":{\"ioServiceBytesRecursive\":[{"
+			    "\"major\":8,\"op\":\"Rea"
+			    "d\",\"value\":4096},{\"major\":8,\"op\":\"Total\",\"value\":4096}]},"
+			    "\"hugetlb\":{\"1GB\""
+			    ":{\"usage\":5,\"failcnt\":0},\"2MB\":{\"max\":2097152,\"failcnt\":1}},"
+			    "\"intel_rdt\":{},"
+			    "\"network_interfaces\":null}");
 }
 END_TEST
 
-/* v2: no percpu lists, no kernel memory, a "max" limit, no io.stat and
- * no pids limit; kernel/user are always there, even as 0. */
+/* v2: no percpu lists, no kernel memory, a "max" limit (2^64-1, printed
+ * in full), no io.stat and no pids limit; kernel/user are always there,
+ * even as 0, and so are the zeroed kernel memory entries. */
 START_TEST(v2_sparse)
 {
 	struct cgroup_stats st = {
@@ -97,18 +115,46 @@ START_TEST(v2_sparse)
 		       .swap = {true, false, 0, 0, UINT64_MAX, 0}},
 	    .pids = {.has_current = true, .current = 2},
 	};
-	assert_renders(&st, "{\"cpu\":{\"usage\":{\"total\":5000,\"kernel\":0,\"user\":0},"
-			    "\"throttling\":{}},\"memory\":{\"usage\":{\"usage\":4096,\"limit\":-1,"
-			    "\"failcnt\":0},\"swap\":{\"usage\":0,\"limit\":-1,\"failcnt\":0}},"
-			    "\"pids\":{\"current\":2},\"blkio\":{},\"hugetlb\":{}}");
+	assert_renders(
+	    &st,
+	    "{\"cpu\":{\"usage\":{\"total\":5000,\"kernel\":0,\"user\":0},\"throttling\":{}},\"cp"
+	    "uset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate"
+	    "\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched"
+	    "_load_balance\":0,\"sched_relax_domain_level\":0},\"memory\":{\"usage\":{\"limit\":1"
+	    "8446744073709551615,\"usage\":4096,\"failcnt\":0},\"swap\":{\"limit\":18446744073709"
+	    "551615,\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit"
+	    "\":0,\"failcnt\":0}},\"pids\":{\"current\":2},\"blkio\":{},\"hugetlb\":{},\"intel_rd"
+	    "t\":{},\"network_interfaces\":null}");
 }
 END_TEST
 
 START_TEST(no_memory_controller)
 {
 	struct cgroup_stats st = {.present = true};
-	assert_renders(&st, "{\"cpu\":{\"usage\":{\"kernel\":0,\"user\":0},\"throttling\":{}},"
-			    "\"memory\":{},\"pids\":{},\"blkio\":{},\"hugetlb\":{}}");
+	assert_renders(
+	    &st,
+	    "{\"cpu\":{\"usage\":{\"kernel\":0,\"user\":0},\"throttling\":{}},\"cpuset\":{\"cpu_e"
+	    "xclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,\"memory_sp"
+	    "read_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched_load_balance\":"
+	    "0,\"sched_relax_domain_level\":0},\"memory\":{\"usage\":{\"limit\":0,\"failcnt\":0},"
+	    "\"swap\":{\"limit\":0,\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernel"
+	    "TCP\":{\"limit\":0,\"failcnt\":0}},\"pids\":{},\"blkio\":{},\"hugetlb\":{},\"intel_r"
+	    "dt\":{},\"network_interfaces\":null}");
+}
+END_TEST
+
+/* The line around the data: Go's escaping of a string, data verbatim. */
+START_TEST(event_line)
+{
+	char *line = event_json("stats", "a\"b<&>\n", "{\"x\":18446744073709551615}");
+
+	ck_assert_ptr_nonnull(line);
+	ck_assert_str_eq(line, "{\"type\":\"stats\",\"id\":\"a\\\"b\\u003c\\u0026\\u003e\\n\","
+			       "\"data\":{\"x\":18446744073709551615}}");
+	free(line);
+	line = event_json("oom", "c1", NULL);
+	ck_assert_str_eq(line, "{\"type\":\"oom\",\"id\":\"c1\"}");
+	free(line);
 }
 END_TEST
 
@@ -120,6 +166,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, v1_full);
 	tcase_add_test(tc, v2_sparse);
 	tcase_add_test(tc, no_memory_controller);
+	tcase_add_test(tc, event_line);
 	suite_add_tcase(s, tc);
 	return s;
 }
