@@ -99,10 +99,10 @@ static void mem_entry(const char *dir, const char *prefix, bool v2, struct cgrou
 	uint64_t v;
 
 	if (v2) {
+		/* no *.peak: runc 1.1 reports no v2 maximum, and engines
+		 * compare the two runtimes' documents */
 		snprintf(f, sizeof(f), "%s.current", prefix);
 		o->has_usage = read_u64(dir, f, &o->usage);
-		snprintf(f, sizeof(f), "%s.peak", prefix);
-		o->has_max = read_u64(dir, f, &o->max);
 		snprintf(f, sizeof(f), "%s.max", prefix);
 		o->limit = read_u64(dir, f, &v) ? v : UINT64_MAX;
 		snprintf(f, sizeof(f), "%s.events", prefix);
@@ -276,6 +276,17 @@ static int memory_stats(const char *dir, bool v2, struct cgroup_memory_stats *m,
 	m->present = true;
 	mem_entry(dir, "memory", v2, &m->usage);
 	mem_entry(dir, v2 ? "memory.swap" : "memory.memsw", v2, &m->swap);
+	if (v2) {
+		/* v1's memsw counts memory + swap; v2's swap files swap alone.
+		 * runc adds memory in so both read alike: a missing swap file
+		 * (no swap accounting) counts as 0, an unlimited swap stays
+		 * unlimited, and the sum wraps as Go's uint64 does. */
+		if (!m->swap.has_usage)
+			m->swap = (struct cgroup_mem_entry){.has_usage = true};
+		m->swap.usage += m->usage.usage;
+		if (m->swap.limit != UINT64_MAX)
+			m->swap.limit += m->usage.limit;
+	}
 	if (!v2) {
 		m->has_kernel = true;
 		mem_entry(dir, "memory.kmem", false, &m->kernel);

@@ -28,9 +28,10 @@ struct cgroup_cpu_stats {
 	uint64_t periods, throttled_periods, throttled_time;
 };
 
-/* One memory counter family: memory, swap, v1's kmem and kmem.tcp. */
+/* One memory counter family: memory, swap, v1's kmem and kmem.tcp. Swap
+ * counts memory + swap on v2 too, as v1's memsw does (runc adds them). */
 struct cgroup_mem_entry {
-	bool has_usage, has_max;
+	bool has_usage, has_max; /* max: v1 only (runc 1.1 reads no v2 peak) */
 	uint64_t usage, max;
 	uint64_t limit;	  /* no limit: UINT64_MAX on v2; unreadable on v1: 0 */
 	uint64_t failcnt; /* v2: the "max" count of *.events */

@@ -61,19 +61,21 @@ START_TEST(v2_full)
 	char want[2048];
 	char *got;
 
-	put("cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods 4\n"
-			"nr_throttled 1\nthrottled_usec 20\n");
+	put("cpu.stat", "usage_usec 1500\nuser_usec 1000\nsystem_usec 500\nnr_periods "
+			"4\nnr_throttled 1\nthrottled_usec 20\n");
 	put("memory.current", "4096\n");
-	put("memory.peak", "8192\n");
+	put("memory.peak", "8192\n"); /* not read: runc 1.1 has no v2 max */
 	put("memory.max", "max\n");
 	put("memory.events", "low 0\nhigh 0\nmax 3\noom 0\noom_kill 0\n");
 	put("memory.swap.current", "0\n");
+	/* swap is reported as memory + swap, as v1's memsw; runc's sum with
+	 * an unlimited memory.max wraps (1048576 + 2^64-1 = 1048575) */
 	put("memory.swap.max", "1048576\n");
 	put("memory.stat", "anon 4096\nfile 12288\nkernel 512\n");
 	put("pids.current", "2\n");
 	put("pids.max", "max\n");
-	put("io.stat", "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n"
-		       "253:1 rbytes=1 wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n");
+	put("io.stat", "8:0 rbytes=4096 wbytes=8192 rios=1 wios=2 dbytes=0 dios=0\n253:1 rbytes=1 "
+		       "wbytes=0 rios=1 wios=0 dbytes=0 dios=0\n");
 	put("hugetlb.2MB.current", "0\n");
 	put("hugetlb.2MB.events", "max 5\n");
 
@@ -90,32 +92,23 @@ START_TEST(v2_full)
 
 	snprintf(want, sizeof(want),
 		 "{\"cpu\":{\"usage\":{\"total\":1500000,\"kernel\":500000,\"user\":1000000},"
-		 "\"throttling"
-		 "\":{\"periods\":4,\"throttledPeriods\":1,\"throttledTime\":20000}},\"cpuset\":{"
-		 "\"cpu_exc"
-		 "lusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,\"memory_"
-		 "spread_p"
-		 "age\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched_load_balance\":0,"
-		 "\"sched_"
-		 "relax_domain_level\":0},\"memory\":{\"cache\":12288,\"usage\":{\"limit\":"
-		 "184467440737095"
-		 "51615,\"usage\":4096,\"max\":8192,\"failcnt\":3},\"swap\":{\"limit\":1048576,"
-		 "\"failcnt\""
-		 ":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,"
-		 "\"failcnt\":0},\"r"
-		 "aw\":{\"anon\":4096,\"file\":12288,\"kernel\":512}},\"pids\":{\"current\":2},"
-		 "\"blkio\":{"
-		 "\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\",\"value\":4096},{"
-		 "\"major\":8,"
-		 "\"op\":\"Write\",\"value\":8192},{\"major\":253,\"minor\":1,\"op\":\"Read\","
-		 "\"value\":1}"
-		 ",{\"major\":253,\"minor\":1,\"op\":\"Write\"}],\"ioServicedRecursive\":[{"
-		 "\"major\":8,\"o"
-		 "p\":\"Read\",\"value\":1},{\"major\":8,\"op\":\"Write\",\"value\":2},{\"major\":"
-		 "253,\"mi"
-		 "nor\":1,\"op\":\"Read\",\"value\":1},{\"major\":253,\"minor\":1,\"op\":\"Write\"}"
-		 "]},\"hu"
-		 "getlb\":{%s},\"intel_rdt\":{},\"network_interfaces\":null}",
+		 "\"throttling\":{\"periods\":4,\"throttledPeriods\":1,\"throttledTime\":20000}},"
+		 "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,"
+		 "\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+		 "\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0},"
+		 "\"memory\":{\"cache\":12288,\"usage\":{\"limit\":18446744073709551615,"
+		 "\"usage\":4096,\"failcnt\":3},\"swap\":{\"limit\":1048575,\"usage\":4096,"
+		 "\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},"
+		 "\"kernelTCP\":{\"limit\":0,\"failcnt\":0},\"raw\":{\"anon\":4096,\"file\":12288,"
+		 "\"kernel\":512}},\"pids\":{\"current\":2},"
+		 "\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\","
+		 "\"value\":4096},{\"major\":8,\"op\":\"Write\",\"value\":8192},{\"major\":253,"
+		 "\"minor\":1,\"op\":\"Read\",\"value\":1},{\"major\":253,\"minor\":1,"
+		 "\"op\":\"Write\"}],\"ioServicedRecursive\":[{\"major\":8,\"op\":\"Read\","
+		 "\"value\":1},{\"major\":8,\"op\":\"Write\",\"value\":2},{\"major\":253,"
+		 "\"minor\":1,\"op\":\"Read\",\"value\":1},{\"major\":253,\"minor\":1,"
+		 "\"op\":\"Write\"}]},\"hugetlb\":{%s},\"intel_rdt\":{},"
+		 "\"network_interfaces\":null}",
 		 huge2m ? "\"2MB\":{\"failcnt\":5}" : "");
 	got = render(&st);
 	ck_assert_msg(strcmp(got, want) == 0, "\n got: %s\nwant: %s", got, want);
@@ -166,28 +159,19 @@ START_TEST(v1_full)
 	ck_assert_int_eq(cg_stats_v1(&m, &st, &err), 0);
 	snprintf(want, sizeof(want),
 		 "{\"cpu\":{\"usage\":{\"total\":123456,\"percpu\":[100,200],\"percpu_kernel\":[1,"
-		 "2],\"ker"
-		 "nel\":40000000,\"user\":30000000},\"throttling\":{\"periods\":5,"
-		 "\"throttledPeriods\":6,"
-		 "\"throttledTime\":7}},\"cpuset\":{\"cpus\":[0,1,2,5],\"cpu_exclusive\":0,"
-		 "\"mems\":[0],\""
-		 "mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,\"memory_spread_page\":"
-		 "0,\"mem"
-		 "ory_spread_slab\":0,\"memory_pressure\":0,\"sched_load_balance\":1,\"sched_relax_"
-		 "domain_"
-		 "level\":-1},\"memory\":{\"cache\":11,\"usage\":{\"limit\":9223372036854771712,"
-		 "\"usage\":"
-		 "4096,\"max\":8192,\"failcnt\":2},\"swap\":{\"limit\":0,\"usage\":4096,"
-		 "\"failcnt\":0},\"k"
-		 "ernel\":{\"limit\":0,\"usage\":100,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,"
-		 "\"max\":9,"
-		 "\"failcnt\":0},\"raw\":{\"cache\":11,\"rss\":22,\"total_cache\":11}},\"pids\":{"
-		 "\"current"
-		 "\":3,\"limit\":64},\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":"
-		 "\"Read\","
+		 "2],\"kernel\":40000000,\"user\":30000000},\"throttling\":{\"periods\":5,"
+		 "\"throttledPeriods\":6,\"throttledTime\":7}},\"cpuset\":{\"cpus\":[0,1,2,5],"
+		 "\"cpu_exclusive\":0,\"mems\":[0],\"mem_hardwall\":0,\"mem_exclusive\":0,"
+		 "\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+		 "\"memory_pressure\":0,\"sched_load_balance\":1,\"sched_relax_domain_level\":-1},"
+		 "\"memory\":{\"cache\":11,\"usage\":{\"limit\":9223372036854771712,"
+		 "\"usage\":4096,\"max\":8192,\"failcnt\":2},\"swap\":{\"limit\":0,\"usage\":4096,"
+		 "\"failcnt\":0},\"kernel\":{\"limit\":0,\"usage\":100,\"failcnt\":0},"
+		 "\"kernelTCP\":{\"limit\":0,\"max\":9,\"failcnt\":0},\"raw\":{\"cache\":11,"
+		 "\"rss\":22,\"total_cache\":11}},\"pids\":{\"current\":3,\"limit\":64},"
+		 "\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,\"op\":\"Read\","
 		 "\"value\":4096},{\"major\":8,\"op\":\"Write\"},{\"major\":8,\"op\":\"Total\","
-		 "\"value\":4"
-		 "096}]},\"hugetlb\":{%s},\"intel_rdt\":{},\"network_interfaces\":null}",
+		 "\"value\":4096}]},\"hugetlb\":{%s},\"intel_rdt\":{},\"network_interfaces\":null}",
 		 huge2m ? "\"2MB\":{\"usage\":7,\"max\":8,\"failcnt\":0}" : "");
 	got = render(&st);
 	ck_assert_msg(strcmp(got, want) == 0, "\n got: %s\nwant: %s", got, want);
@@ -210,12 +194,13 @@ START_TEST(v2_bare)
 	got = render(&st);
 	ck_assert_str_eq(
 	    got, "{\"cpu\":{\"usage\":{\"total\":7000,\"kernel\":0,\"user\":0},\"throttling\":{}},"
-		 "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_"
-		 "migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,\"memory_pressure"
-		 "\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0},\"memory\":{\"usag"
-		 "e\":{\"limit\":0,\"failcnt\":0},\"swap\":{\"limit\":0,\"failcnt\":0},\"kernel\":"
-		 "{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0}},\"pids\":"
-		 "{},\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}");
+		 "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,"
+		 "\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+		 "\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0},"
+		 "\"memory\":{\"usage\":{\"limit\":0,\"failcnt\":0},\"swap\":{\"limit\":0,"
+		 "\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},"
+		 "\"kernelTCP\":{\"limit\":0,\"failcnt\":0}},\"pids\":{},\"blkio\":{},"
+		 "\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}");
 	free(got);
 	cgroup_stats_free(&st);
 }

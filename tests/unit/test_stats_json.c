@@ -75,29 +75,23 @@ START_TEST(v1_full)
 	    .n_hugetlb = 2,
 	};
 	assert_renders(&st, "{\"cpu\":{\"usage\":{\"total\":2090240,\"percpu\":[0,2090240],"
-			    "\"percpu_kernel\":[0,0],\""
-			    "percpu_user\":[0,0],\"kernel\":10000000,\"user\":20000000},"
-			    "\"throttling\":{\"periods\":2"
-			    "}},\"cpuset\":{\"cpus\":[0,1],\"cpu_exclusive\":0,\"mems\":[0],\"mem_"
-			    "hardwall\":0,\"mem_"
-			    "exclusive\":0,\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_"
-			    "spread_slab\":0,\"m"
-			    "emory_pressure\":0,\"sched_load_balance\":1,\"sched_relax_domain_"
-			    "level\":-1},\"memory\":"
-			    "{\"cache\":7,\"usage\":{\"limit\":67108864,\"usage\":204800,\"max\":"
-			    "262144,\"failcnt\":0"
-			    "},\"swap\":{\"limit\":67108864,\"usage\":204800,\"failcnt\":3},"
-			    "\"kernel\":{\"limit\":922"
-			    "3372036854771712,\"usage\":110592,\"max\":135168,\"failcnt\":0},"
-			    "\"kernelTCP\":{\"limit\""
-			    ":9223372036854771712,\"failcnt\":0},\"raw\":{\"cache\":7,\"rss\":"
-			    "53248}},\"pids\":{\"cur"
-			    "rent\":1,\"limit\":64},\"blkio\":{\"ioServiceBytesRecursive\":[{"
-			    "\"major\":8,\"op\":\"Rea"
-			    "d\",\"value\":4096},{\"major\":8,\"op\":\"Total\",\"value\":4096}]},"
-			    "\"hugetlb\":{\"1GB\""
-			    ":{\"usage\":5,\"failcnt\":0},\"2MB\":{\"max\":2097152,\"failcnt\":1}},"
-			    "\"intel_rdt\":{},"
+			    "\"percpu_kernel\":[0,0],\"percpu_user\":[0,0],\"kernel\":10000000,"
+			    "\"user\":20000000},\"throttling\":{\"periods\":2}},"
+			    "\"cpuset\":{\"cpus\":[0,1],\"cpu_exclusive\":0,\"mems\":[0],"
+			    "\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,"
+			    "\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+			    "\"memory_pressure\":0,\"sched_load_balance\":1,"
+			    "\"sched_relax_domain_level\":-1},\"memory\":{\"cache\":7,"
+			    "\"usage\":{\"limit\":67108864,\"usage\":204800,\"max\":262144,"
+			    "\"failcnt\":0},\"swap\":{\"limit\":67108864,\"usage\":204800,"
+			    "\"failcnt\":3},\"kernel\":{\"limit\":9223372036854771712,"
+			    "\"usage\":110592,\"max\":135168,\"failcnt\":0},"
+			    "\"kernelTCP\":{\"limit\":9223372036854771712,\"failcnt\":0},"
+			    "\"raw\":{\"cache\":7,\"rss\":53248}},\"pids\":{\"current\":1,"
+			    "\"limit\":64},\"blkio\":{\"ioServiceBytesRecursive\":[{\"major\":8,"
+			    "\"op\":\"Read\",\"value\":4096},{\"major\":8,\"op\":\"Total\","
+			    "\"value\":4096}]},\"hugetlb\":{\"1GB\":{\"usage\":5,\"failcnt\":0},"
+			    "\"2MB\":{\"max\":2097152,\"failcnt\":1}},\"intel_rdt\":{},"
 			    "\"network_interfaces\":null}");
 }
 END_TEST
@@ -117,14 +111,14 @@ START_TEST(v2_sparse)
 	};
 	assert_renders(
 	    &st,
-	    "{\"cpu\":{\"usage\":{\"total\":5000,\"kernel\":0,\"user\":0},\"throttling\":{}},\"cp"
-	    "uset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate"
-	    "\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched"
-	    "_load_balance\":0,\"sched_relax_domain_level\":0},\"memory\":{\"usage\":{\"limit\":1"
-	    "8446744073709551615,\"usage\":4096,\"failcnt\":0},\"swap\":{\"limit\":18446744073709"
-	    "551615,\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit"
-	    "\":0,\"failcnt\":0}},\"pids\":{\"current\":2},\"blkio\":{},\"hugetlb\":{},\"intel_rd"
-	    "t\":{},\"network_interfaces\":null}");
+	    "{\"cpu\":{\"usage\":{\"total\":5000,\"kernel\":0,\"user\":0},\"throttling\":{}},"
+	    "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,"
+	    "\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+	    "\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0},"
+	    "\"memory\":{\"usage\":{\"limit\":18446744073709551615,\"usage\":4096,\"failcnt\":0},"
+	    "\"swap\":{\"limit\":18446744073709551615,\"failcnt\":0},\"kernel\":{\"limit\":0,"
+	    "\"failcnt\":0},\"kernelTCP\":{\"limit\":0,\"failcnt\":0}},\"pids\":{\"current\":2},"
+	    "\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},\"network_interfaces\":null}");
 }
 END_TEST
 
@@ -132,14 +126,14 @@ START_TEST(no_memory_controller)
 {
 	struct cgroup_stats st = {.present = true};
 	assert_renders(
-	    &st,
-	    "{\"cpu\":{\"usage\":{\"kernel\":0,\"user\":0},\"throttling\":{}},\"cpuset\":{\"cpu_e"
-	    "xclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,\"memory_migrate\":0,\"memory_sp"
-	    "read_page\":0,\"memory_spread_slab\":0,\"memory_pressure\":0,\"sched_load_balance\":"
-	    "0,\"sched_relax_domain_level\":0},\"memory\":{\"usage\":{\"limit\":0,\"failcnt\":0},"
-	    "\"swap\":{\"limit\":0,\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernel"
-	    "TCP\":{\"limit\":0,\"failcnt\":0}},\"pids\":{},\"blkio\":{},\"hugetlb\":{},\"intel_r"
-	    "dt\":{},\"network_interfaces\":null}");
+	    &st, "{\"cpu\":{\"usage\":{\"kernel\":0,\"user\":0},\"throttling\":{}},"
+		 "\"cpuset\":{\"cpu_exclusive\":0,\"mem_hardwall\":0,\"mem_exclusive\":0,"
+		 "\"memory_migrate\":0,\"memory_spread_page\":0,\"memory_spread_slab\":0,"
+		 "\"memory_pressure\":0,\"sched_load_balance\":0,\"sched_relax_domain_level\":0},"
+		 "\"memory\":{\"usage\":{\"limit\":0,\"failcnt\":0},\"swap\":{\"limit\":0,"
+		 "\"failcnt\":0},\"kernel\":{\"limit\":0,\"failcnt\":0},\"kernelTCP\":{\"limit\":0,"
+		 "\"failcnt\":0}},\"pids\":{},\"blkio\":{},\"hugetlb\":{},\"intel_rdt\":{},"
+		 "\"network_interfaces\":null}");
 }
 END_TEST
 
