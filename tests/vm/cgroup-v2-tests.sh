@@ -5,9 +5,11 @@
 # (memory.max, pids.max, cpu.max, cpu.weight, memory.high via unified) and
 # that the kernel enforces them (OOM kill, fork bomb, throttling), that the
 # device eBPF program denies what the config denies, that pause/resume freeze
-# through cgroup.freeze, that update and events work, and that delete leaves
-# no cgroup directory.
+# through cgroup.freeze, that update and events work (events --stats compared
+# with runc's for the same bundle), and that delete leaves no cgroup
+# directory.
 #
+# berth-vm-binaries: runc
 # Prints PASS/FAIL/SKIP lines; exits 1 if anything failed.
 # Must never: leave a container or a cgroup behind.
 
@@ -287,5 +289,65 @@ check "failed create leaves no cgroup" [ ! -e "$CG" ]
 finish_ct
 
 rm -rf "$work"
+# --- events --stats: runc's document -------------------------------------------------
+# The same bundle under berth and runc (limits, none; running, paused). The
+# shape must be equal: the line with its ID out, each number N, a list [N],
+# and the omitempty members that follow a counter differing between two
+# containers (usage, max, total, throttling, cache, current) taken out of
+# both; berth must not print those as 0 (runc leaves a zero out). The limits
+# must be equal, an unlimited one printed as 18446744073709551615.
+# Deliberately different (values only): a v2 failcnt is memory.events'
+# "max" count in berth, always 0 in runc 1.1.5.
+stats_shape() {
+	sed -E -e 's/"id":"[^"]*"/"id":ID/' -e 's/(:|\[|,)-?[0-9]+/\1N/g' \
+		-e 's/\[N(,N)*\]/[N]/g' \
+		-e 's/"(usage|max|total|periods|throttledPeriods|throttledTime|cache|current)":N,?//g' \
+		-e 's/,}/}/g'
+}
+no_zero_omitempty() { ! grep -Eq '"(usage|max|total|periods|throttledPeriods|throttledTime|cache|current)":0[,}]' "$1"; }
+limits() { grep -Eo '"limit":[0-9]+' "$1" | tr '\n' ' '; }
+
+# compare_stats WHAT: events --stats of $ID (berth) and $RID (runc)
+compare_stats() {
+	"$BERTH" events --stats "$ID" >"$work/ev.berth" 2>&1
+	runc events --stats "$RID" >"$work/ev.runc" 2>&1
+	if [ "$(stats_shape <"$work/ev.berth")" = "$(stats_shape <"$work/ev.runc")" ]; then
+		pass "events --stats $1: runc's keys, order and omitted fields"
+	else
+		fail "events --stats $1: runc's keys, order and omitted fields" \
+			"berth $(cat "$work/ev.berth") runc $(cat "$work/ev.runc")"
+	fi
+	check "events --stats $1: no zero where runc omits it" no_zero_omitempty "$work/ev.berth"
+	check "events --stats $1: limits as runc's ($(limits "$work/ev.runc"))" \
+		[ "$(limits "$work/ev.berth")" = "$(limits "$work/ev.runc")" ]
+}
+
+if command -v runc >/dev/null; then
+	for what in limits none; do
+		res='{}'
+		[ "$what" = none ] ||
+			res='{"memory":{"limit":33554432,"swap":67108864},"pids":{"limit":50},"cpu":{"shares":512,"quota":50000,"period":100000}}'
+		new_ct "$res" sleep 1000
+		RID=$ID-runc
+		mkbundle "$B-runc" -c "/berth-cg2-$n-runc" -r "$res" -- sleep 1000 || fail "mkbundle $RID"
+		if start_detached && runc run -d --bundle "$B-runc" "$RID" </dev/null >"$OUT.runc" 2>&1; then
+			compare_stats "$what, running"
+			[ "$what" != none ] || check "events --stats: an unlimited limit in full" \
+				grep -q '"usage":{"limit":18446744073709551615' "$work/ev.berth"
+			"$BERTH" pause "$ID" && runc pause "$RID" && compare_stats "$what, paused"
+			"$BERTH" resume "$ID"
+			runc resume "$RID"
+		else
+			fail "events --stats: start both" "$(cat "$OUT" "$OUT.runc")"
+		fi
+		runc delete -f "$RID" >/dev/null 2>&1
+		rmdir "/sys/fs/cgroup/berth-cg2-$n-runc" 2>/dev/null
+		rm -rf "$B-runc" "$OUT.runc"
+		finish_ct
+	done
+else
+	echo "SKIP events --stats compared with runc: no runc in the VM"
+fi
+
 echo "cgroup-v2-tests: $fails failure(s)"
 [ "$fails" -eq 0 ]
