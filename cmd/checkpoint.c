@@ -1,9 +1,51 @@
 /* checkpoint.c - `berth checkpoint`: runc's flags, then runtime_checkpoint(). */
+#include <ctype.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "criu_flags.h"
 #include "runtime/checkpoint.h"
+
+/* --page-server HOST:PORT or [IPV6]:PORT, split as runc does (Go's
+ * net.SplitHostPort, then a decimal port that may be out of range: it is
+ * truncated to 32 bits, and port 0 means no page server). */
+static int parse_page_server(const char *s, char *host, size_t len, int *port,
+			     struct berth_error *err)
+{
+	const char *h = s, *colon, *end;
+	size_t n;
+
+	if (*s == '[') {
+		end = strchr(s, ']');
+		colon = end ? end + 1 : NULL;
+		if (!colon || *colon != ':')
+			colon = NULL;
+		h = s + 1;
+		n = end ? (size_t)(end - h) : 0;
+	} else {
+		colon = strrchr(s, ':');
+		n = colon ? (size_t)(colon - s) : 0;
+		if (colon && (memchr(s, ':', n) || strpbrk(s, "[]")))
+			colon = NULL;
+	}
+	if (!colon || n == 0 || !colon[1] || strpbrk(colon + 1, "[]") || n >= len)
+		return berr_set(err, "Use --page-server ADDRESS:PORT to specify page server");
+	memcpy(host, h, n);
+	host[n] = '\0';
+	const char *p = colon + 1;
+	char *tail;
+	errno = 0;
+	long long v = strtoll(p, &tail, 10);
+	if (!(isdigit((unsigned char)*p) ||
+	      ((*p == '+' || *p == '-') && isdigit((unsigned char)p[1]))) ||
+	    *tail || errno)
+		return berr_set(err, "Invalid port number");
+	*port = (int32_t)(uint32_t)v;
+	return 0;
+}
 
 static int run_checkpoint(const struct cli_globals *g, int argc, char **argv,
 			  struct berth_error *err)
@@ -20,6 +62,7 @@ static int run_checkpoint(const struct cli_globals *g, int argc, char **argv,
 	};
 	struct checkpoint_opts o = {.status_fd = -1};
 	struct runtime_opts ro;
+	char ps_host[256];
 	int c, rc;
 
 	while ((c = cli_getopt(argc, argv, "", opts)) != -1) {
@@ -44,7 +87,11 @@ static int run_checkpoint(const struct cli_globals *g, int argc, char **argv,
 						       "--status-fd needs a number");
 			break;
 		case 'g':
-			return berr_set(err, "--page-server is not supported");
+			if (parse_page_server(optarg, ps_host, sizeof(ps_host), &o.page_server_port,
+					      err) < 0)
+				return -1;
+			o.page_server_address = ps_host;
+			break;
 		case 'D':
 			o.pre_dump = true;
 			break;
@@ -78,6 +125,7 @@ const struct cli_command cli_cmd_checkpoint = {
 	"   --shell-job                  allow shell jobs\n"
 	"   --lazy-pages                 use userfaultfd to lazily restore memory pages\n"
 	"   --status-fd value            criu writes \\0 to this FD once lazy-pages is ready\n"
+	"   --page-server value          ADDRESS:PORT of the page server\n"
 	"   --file-locks                 handle file locks, for safety\n"
 	"   --pre-dump                   dump container's memory information only, leave the "
 	"container running after this\n"

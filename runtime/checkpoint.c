@@ -57,7 +57,7 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	    .pid = c->pid,
 	    .cgroup_path = has_cgroup ? cgpath : NULL,
 	    /* where CRIU finds the freezer of this container's cgroup */
-	    .freezer_mount = v2 ? "/sys/fs/cgroup" : "/sys/fs/cgroup/freezer",
+	    .freezer_mount = v2 ? "/sys/fs/cgroup" : criu_freezer_mount(c->cgroup),
 	    .cgroup_dir = v2 ? cgdir : NULL,
 	};
 	const int no_stdio[3] = {-1, -1, -1};
@@ -65,11 +65,19 @@ static int dump(const struct container *c, const struct checkpoint_opts *o,
 	criu_request_init(&r, o->pre_dump ? CRIU_ACTION_PRE_DUMP : CRIU_ACTION_DUMP);
 	criu_dirs_log_path(d, "dump.log", log, sizeof(log));
 	if (criu_request_set_flags(&r, &o->f, d, "dump.log", err) < 0 ||
-	    criu_request_from_container(&r, &ct, err) < 0)
+	    criu_request_from_container(&r, &ct, err) < 0 ||
+	    (has_cgroup && !v2 && criu_add_cgroup_binds(&r, spec, c->cgroup, err) < 0))
 		goto out;
 	r.criu_bin = criu_bin;
 	r.leave_running = o->leave_running || o->pre_dump;
 	r.status_fd = o->status_fd;
+	if (o->page_server_address) {
+		if (!(r.ps_address = strdup(o->page_server_address))) {
+			berr_sys(err, ENOMEM, "criu request");
+			goto out;
+		}
+		r.ps_port = o->page_server_port;
+	}
 	if (o->parent_path && !(r.parent_img = strdup(o->parent_path))) {
 		berr_sys(err, ENOMEM, "criu request");
 		goto out;

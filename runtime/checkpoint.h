@@ -29,6 +29,9 @@ struct checkpoint_opts {
 	bool leave_running;
 	bool pre_dump;
 	int status_fd; /* -1: none */
+	/* the pages go to a CRIU page server there instead (NULL: none) */
+	const char *page_server_address;
+	int page_server_port;
 };
 
 struct restore_opts {

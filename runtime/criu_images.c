@@ -151,6 +151,37 @@ bool criu_cgroup_v2(const struct container *c)
 			 : cgroup_driver_is_v2(c->cgroup_driver);
 }
 
+int criu_add_cgroup_binds(struct criu_request *r, const struct berth_spec *spec,
+			  const struct cgroup_manager *m, struct berth_error *err)
+{
+	struct criu_cgroup_bind b[CGROUP_SELF_JOIN_MAX];
+	const char *ctrls, *mount, *dir;
+	size_t n = 0;
+
+	for (size_t i = 0;
+	     m && n < CGROUP_SELF_JOIN_MAX && cgroup_manager_hierarchy(m, i, &ctrls, &mount, &dir);
+	     i++) {
+		const char *name = strrchr(mount, '/');
+		if (!dir || !name || !name[1])
+			continue;
+		b[n++] = (struct criu_cgroup_bind){.name = name + 1, .host_dir = dir};
+	}
+	return n ? criu_request_add_cgroup_binds(r, spec, b, n, err) : 0;
+}
+
+const char *criu_freezer_mount(const struct cgroup_manager *m)
+{
+	const char *ctrls, *mount, *dir;
+
+	for (size_t i = 0; m && cgroup_manager_hierarchy(m, i, &ctrls, &mount, &dir); i++) {
+		size_t len = strlen("freezer");
+		for (const char *c = ctrls; c; c = strchr(c, ',') ? strchr(c, ',') + 1 : NULL)
+			if (strncmp(c, "freezer", len) == 0 && (c[len] == ',' || !c[len]))
+				return mount;
+	}
+	return "/sys/fs/cgroup/freezer";
+}
+
 int criu_descriptors_write(int image_fd, pid_t pid, struct berth_error *err)
 {
 	json_t *a = json_array();

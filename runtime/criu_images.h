@@ -11,6 +11,7 @@
 #include "libcontainer/criu/criu.h"
 
 struct container;
+struct cgroup_manager;
 
 struct criu_dirs {
 	char image_path[PATH_MAX];
@@ -36,6 +37,12 @@ void criu_cgroup_primary(const char *saved, char *buf, size_t len);
  * hierarchies: asked of the container's cgroup manager, since the systemd
  * driver runs on both kinds of host. */
 bool criu_cgroup_v2(const struct container *c);
+/* v1/hybrid: the container's per-hierarchy cgroup binds (from its manager,
+ * `m`) as external mounts of `r`; nothing on v2 or without a manager. */
+int criu_add_cgroup_binds(struct criu_request *r, const struct berth_spec *spec,
+			  const struct cgroup_manager *m, struct berth_error *err);
+/* Where the v1 freezer hierarchy is mounted ("/sys/fs/cgroup/freezer"). */
+const char *criu_freezer_mount(const struct cgroup_manager *m);
 
 /* descriptors.json: what the init's fds 0-2 pointed to, as runc writes it. */
 int criu_descriptors_write(int image_fd, pid_t pid, struct berth_error *err);

@@ -129,6 +129,9 @@ static int on_spawned(void *ctx, pid_t criu_pid, struct berth_error *err)
 		return 0;
 	if (cgroup_manager_add_pid(x->c.cgroup, criu_pid, err) < 0)
 		return -1;
+	/* the unit's directories are known from now on */
+	if (!criu_cgroup_v2(&x->c) && criu_add_cgroup_binds(x->req, x->spec, x->c.cgroup, err) < 0)
+		return -1;
 	/* systemd names the unit's cgroup now: record it, and restore there. */
 	free(x->c.cgroup_path);
 	x->c.cgroup_path = strdup(cgroup_manager_path(x->c.cgroup));
@@ -177,6 +180,9 @@ static int run_criu(struct restore_ctx *x, struct berth_error *err)
 	criu_dirs_log_path(&x->d, "restore.log", log, sizeof(log));
 	if (criu_request_set_flags(&r, &x->o->f, &x->d, "restore.log", err) < 0 ||
 	    criu_request_from_container(&r, &ct, err) < 0 || add_stdio(x, &r, err) < 0)
+		goto out;
+	if (has_cgroup && !v2 && !cgroup_driver_is_systemd(x->c.cgroup_driver) &&
+	    criu_add_cgroup_binds(&r, x->spec, x->c.cgroup, err) < 0)
 		goto out;
 	if ((x->o->lsm_profile && !(r.lsm_profile = strdup(x->o->lsm_profile))) ||
 	    (x->o->lsm_mount_context && !(r.lsm_mount_context = strdup(x->o->lsm_mount_context)))) {

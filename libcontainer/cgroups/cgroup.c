@@ -354,6 +354,17 @@ bool cgroup_manager_v2_only(const struct cgroup_manager *m)
 	return !cgroup_manager_is_disabled(m) && m->n_hier == 0 && m->v2_dir;
 }
 
+bool cgroup_manager_hierarchy(const struct cgroup_manager *m, size_t i, const char **controllers,
+			      const char **mount, const char **dir)
+{
+	if (cgroup_manager_is_disabled(m) || i >= m->n_hier)
+		return false;
+	*controllers = m->hier[i].controllers;
+	*mount = m->hier[i].mount;
+	*dir = m->hier[i].dir;
+	return true;
+}
+
 int cgroup_manager_create(struct cgroup_manager *m, const struct berth_resources *r,
 			  struct berth_error *err)
 {

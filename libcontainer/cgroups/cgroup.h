@@ -142,5 +142,10 @@ bool cgroup_manager_is_disabled(const struct cgroup_manager *m);
  * systemd on a v2 host); false where v1 hierarchies hold controllers and
  * the freezer (v1, hybrid, systemd on those hosts) or there is no cgroup. */
 bool cgroup_manager_v2_only(const struct cgroup_manager *m);
+/* The i-th v1 hierarchy: its controllers ("cpu,cpuacct", "name=systemd"),
+ * where the host mounts it and the container's directory in it; false past
+ * the last (at once on v2-only and disabled managers). */
+bool cgroup_manager_hierarchy(const struct cgroup_manager *m, size_t i, const char **controllers,
+			      const char **mount, const char **dir);
 
 #endif

@@ -58,6 +58,9 @@ struct criu_request {
 	bool leave_running, tcp_established, ext_unix_sk, shell_job, file_locks, lazy_pages,
 	    auto_dedup, track_mem, orphan_pts_master, evasive_devices, rst_sibling, manage_cgroups;
 	int status_fd; /* -1: none; otherwise passed to criu as this same number */
+	/* dump: send the pages to a `criu page-server` there (NULL: none) */
+	char *ps_address;
+	int ps_port;
 	enum criu_cg_mode cg_mode;
 	uint32_t empty_ns; /* CLONE_NEW* flags CRIU leaves empty */
 	struct criu_kv *ext_mnt;
@@ -85,6 +88,15 @@ int criu_request_add_join_ns(struct criu_request *r, const char *ns, const char 
 /* Hand an fd to the request: closed with it (also on failure here). */
 int criu_request_own_fd(struct criu_request *r, int fd, struct berth_error *err);
 
+/* On v1 and hybrid hosts the container's cgroup mount is a tmpfs with one
+ * bind per hierarchy (rootfs/mount_cgroup.c): `name` is its directory there
+ * (the host mount's last component, "cpu,cpuacct"), `host_dir` the
+ * container's cgroup in that hierarchy. */
+struct criu_cgroup_bind {
+	const char *name;
+	const char *host_dir;
+};
+
 /* A container as a request needs it, from its spec and state. */
 struct berth_spec;
 struct criu_ct {
@@ -100,6 +112,13 @@ struct criu_ct {
  * action is set) from `ct`, as runc does for its containers. */
 int criu_request_from_container(struct criu_request *r, const struct criu_ct *ct,
 				struct berth_error *err);
+/* The v1 binds below the spec's cgroup mount as external mounts: on dump
+ * by their place in the container, on restore bound to `host_dir` (the new
+ * container's cgroup). Nothing with a cgroup namespace: then they are
+ * cgroup mounts of its own, not binds. */
+int criu_request_add_cgroup_binds(struct criu_request *r, const struct berth_spec *spec,
+				  const struct criu_cgroup_bind *b, size_t n,
+				  struct berth_error *err);
 
 /* A notification from CRIU ("setup-namespaces", "post-restore", ...): pid
  * is the restored/dumped init's (0 when CRIU sent none); fd is a file

@@ -121,6 +121,29 @@ static int add_bind_mounts(struct criu_request *r, const struct criu_ct *ct,
 	return 0;
 }
 
+int criu_request_add_cgroup_binds(struct criu_request *r, const struct berth_spec *spec,
+				  const struct criu_cgroup_bind *b, size_t n,
+				  struct berth_error *err)
+{
+	char key[PATH_MAX * 2];
+
+	if (berth_spec_namespace(spec, BERTH_NS_CGROUP))
+		return 0;
+	for (size_t i = 0; i < spec->n_mounts; i++) {
+		const struct berth_mount *m = &spec->mounts[i];
+		if (!m->type || !m->destination || strcmp(m->type, "cgroup") != 0)
+			continue;
+		for (size_t j = 0; j < n; j++) {
+			snprintf(key, sizeof(key), "%s/%s",
+				 strcmp(m->destination, "/") ? m->destination : "", b[j].name);
+			const char *val = r->action == CRIU_ACTION_RESTORE ? b[j].host_dir : key;
+			if (criu_request_add_ext_mnt(r, key, val, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int criu_request_from_container(struct criu_request *r, const struct criu_ct *ct,
 				struct berth_error *err)
 {

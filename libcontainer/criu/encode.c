@@ -81,6 +81,7 @@ struct req_mem {
 	JoinNamespace **jnsp;
 	CgroupRoot cg;
 	CgroupRoot *cgp;
+	CriuPageServerInfo ps;
 };
 
 static void req_mem_free(struct req_mem *m)
@@ -128,6 +129,13 @@ static int set_lists(CriuOpts *o, const struct criu_request *r, const struct cri
 	}
 	o->n_join_ns = r->n_join_ns;
 	o->join_ns = m->jnsp;
+	if (r->ps_address && r->ps_port) {
+		criu_page_server_info__init(&m->ps);
+		m->ps.address = r->ps_address;
+		m->ps.has_port = 1;
+		m->ps.port = r->ps_port;
+		o->ps = &m->ps;
+	}
 	if (r->cg_root) {
 		cgroup_root__init(&m->cg);
 		m->cg.path = r->cg_root;

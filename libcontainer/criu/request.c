@@ -35,6 +35,7 @@ void criu_request_free(struct criu_request *r)
 	free(r->cg_root);
 	free(r->lsm_profile);
 	free(r->lsm_mount_context);
+	free(r->ps_address);
 	free_kvs(r->ext_mnt, r->n_ext_mnt);
 	free_kvs(r->join_ns, r->n_join_ns);
 	for (size_t i = 0; i < r->n_external; i++)

@@ -74,6 +74,30 @@ runc_msg() { sed -n 's/.*msg="\(.*\)"$/\1/p' <<<"$1" | tail -n 1; }
 	assert_no_leftovers "$ID"
 }
 
+# runc parses --page-server after it has decided to destroy the container
+# (a checkpoint without --leave-running), so a bad value also removes the
+# runc container; berth refuses it before touching the container, as it
+# does a bad --manage-cgroups-mode. The messages are runc's.
+@test "checkpoint --page-server: a bad ADDRESS:PORT is refused in runc's words" {
+	set_args sleep 1000
+	detached run -d "$ID"
+	local v want
+	for v in nohost :123 1.2.3.4: a:b:1 [::1]x '[::1]:' 1.2.3.4:abc 1.2.3.4:1x '1.2.3.4: 1'; do
+		case $v in *:abc | *:1x | *': 1') want="Invalid port number" ;;
+		*) want="Use --page-server ADDRESS:PORT to specify page server" ;;
+		esac
+		run berth checkpoint --image-path "$IMG" --page-server "$v" "$ID"
+		[ "$status" -ne 0 ]
+		[ "$output" = "berth: $want" ] || { echo "berth $v: $output"; return 1; }
+		runc_ run -d "$ID" </dev/null >/dev/null 2>&1
+		run runc_ checkpoint --image-path "$IMG-runc" --page-server "$v" "$ID"
+		[ "$(runc_msg "$output")" = "$want" ] || { echo "runc $v: $output"; return 1; }
+		runc_ delete -f "$ID" >/dev/null 2>&1 || true
+	done
+	[ "$(state_field "$ID" status)" = running ]
+	[ ! -e "$IMG" ]
+}
+
 @test "restore from a missing image dir: runc's message, nothing left behind" {
 	set_args sleep 1000
 	run berth restore -d --image-path "$BERTH_TEST_DIR/nothere" "$ID"
@@ -112,7 +136,7 @@ runc_msg() { sed -n 's/.*msg="\(.*\)"$/\1/p' <<<"$1" | tail -n 1; }
 @test "checkpoint --help and restore --help list runc's flags" {
 	run berth checkpoint --help
 	for f in image-path work-path parent-path leave-running tcp-established ext-unix-sk \
-		shell-job lazy-pages status-fd file-locks pre-dump manage-cgroups-mode empty-ns auto-dedup; do
+		shell-job lazy-pages status-fd page-server file-locks pre-dump manage-cgroups-mode empty-ns auto-dedup; do
 		grep -q -- "--$f" <<<"$output" || { echo "checkpoint: no --$f"; return 1; }
 	done
 	run berth restore --help

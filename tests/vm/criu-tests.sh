@@ -202,6 +202,43 @@ scenario_predump() {
 	rt delete -f p1 >/dev/null 2>&1
 }
 
+# --page-server: the pages go to a `criu page-server` on 127.0.0.1, the
+# rest of the images to --image-path; the restore reads both together.
+scenario_pageserver() {
+	B=$W/$RT_NAME-ps
+	PS=$W/$RT_NAME-ps-pages
+	port=$((27000 + ${#RT_NAME}))
+	mkdir -p "$PS"
+	bundle "$B" "/criu-$RT_NAME-ps" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	rt run -d --bundle "$B" g1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME page-server run"
+	wait_for 100 count_gt "$B" 5
+	# -d: criu returns once it listens; the server ends with the dump.
+	criu page-server -d --images-dir "$PS" --address 127.0.0.1 --port "$port" \
+		--log-file ps.log -v4 --pidfile "$PS/ps.pid" 2>"$W/err" ||
+		fail "$RT_NAME criu page-server" "$(cat "$W/err")"
+	rt checkpoint --page-server "127.0.0.1:$port" --image-path "$W/$RT_NAME-ps-img" g1 2>"$W/err" || {
+		fail "$RT_NAME checkpoint --page-server" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-ps-img/dump.log"
+		show_log "$PS/ps.log"
+	}
+	v1=$(count "$B") t1=$(token "$B")
+	check "$RT_NAME --page-server: the pages went to the server" sh -c "ls '$PS'/pages-*.img >/dev/null 2>&1"
+	check "$RT_NAME --page-server: none in the image dir" sh -c "! ls '$W/$RT_NAME-ps-img'/pages-*.img >/dev/null 2>&1"
+	check "$RT_NAME --page-server: the container is gone" is_gone g1
+	wait_for 50 sh -c "! kill -0 \$(cat '$PS/ps.pid') 2>/dev/null"
+	check "$RT_NAME --page-server: the server ended with the dump" sh -c "! kill -0 \$(cat '$PS/ps.pid') 2>/dev/null"
+	cp "$PS"/pages-*.img "$W/$RT_NAME-ps-img/" 2>/dev/null
+	rt restore -d --image-path "$W/$RT_NAME-ps-img" --bundle "$B" g1 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME restore of a --page-server dump" "$(cat "$W/err")"
+		show_log "$W/$RT_NAME-ps-img/restore.log"
+	}
+	sleep 1
+	v2=$(count "$B")
+	check "$RT_NAME restore of a --page-server dump: the same process went on ($v1 -> $v2)" \
+		sh -c "[ $v2 -gt $v1 ] && [ $(token "$B") = $t1 ]"
+	rt delete -f g1 >/dev/null 2>&1
+}
+
 scenario_errors() {
 	B=$W/$RT_NAME-err
 	bundle "$B" "/criu-$RT_NAME-err" "$(cat /usr/share/berth-vm/default.namespaces)" sleep 1000
@@ -325,6 +362,7 @@ for RT in berth runc; do
 	scenario_counter
 	scenario_tcp
 	scenario_predump
+	scenario_pageserver
 	scenario_errors
 	scenario_hooks
 	scenario_foreground
