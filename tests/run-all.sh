@@ -239,6 +239,18 @@ stage_vm-criu() {
 	"$repo/tests/vm/run.sh" --berth "$BERTH" --timeout 600 "$repo/tests/vm/criu-tests.sh"
 }
 
+# Checkpoint/restore on systemd hosts with hybrid and v1 cgroups
+# (tests/vm/criu-hybrid-tests.sh), cgroupfs and systemd drivers, berth and
+# runc: podman-criu's image, one boot each, ~75 s under tcg on 2 cores.
+stage_vm-criu-hybrid() {
+	local rc=0 mode
+	for mode in hybrid v1; do
+		BERTH_VM_CGROUP=$mode "$repo/tests/vm/systemd-run.sh" --berth "$BERTH" \
+			--timeout 420 "$repo/tests/vm/criu-hybrid-tests.sh" || rc=$?
+	done
+	return "$rc"
+}
+
 # podman's checkpoint/restore (--export/--import) on berth and on runc, in
 # the systemd VM with criu added to its image (~4 min; the image, cached
 # by package list, takes ~4 min more to build once).
@@ -291,6 +303,7 @@ plan() {
 	echo "vm-systemd|1200|yes|systemd host tests in a qemu VM (tests/vm/systemd-run.sh)"
 	echo "vm-systemd-v1|900|yes|the systemd cgroup driver on cgroup v1 and hybrid systemd hosts in a qemu VM (tests/vm/systemd-v1-tests.sh)"
 	echo "vm-criu|660|yes|checkpoint/restore with CRIU in a qemu VM, berth and runc (tests/vm/criu-tests.sh)"
+	echo "vm-criu-hybrid|900|yes|checkpoint/restore on cgroup v1 and hybrid systemd hosts in a qemu VM, berth and runc (tests/vm/criu-hybrid-tests.sh)"
 	echo "vm-podman-criu|1500|yes|podman checkpoint/restore --export/--import on berth and runc (tests/vm/podman-criu-tests.sh)"
 	echo "host|300|no|host unchanged since the start (tests/lib/host-snapshot.sh)"
 }
