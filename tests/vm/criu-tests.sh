@@ -202,8 +202,9 @@ scenario_predump() {
 	rt delete -f p1 >/dev/null 2>&1
 }
 
-# --page-server: the pages go to a `criu page-server` on 127.0.0.1, the
-# rest of the images to --image-path; the restore reads both together.
+# --page-server: the memory (pagemap and pages images) goes to a `criu
+# page-server` on 127.0.0.1, the rest of the images to --image-path; the
+# restore reads both together.
 scenario_pageserver() {
 	B=$W/$RT_NAME-ps
 	PS=$W/$RT_NAME-ps-pages
@@ -222,12 +223,15 @@ scenario_pageserver() {
 		show_log "$PS/ps.log"
 	}
 	v1=$(count "$B") t1=$(token "$B")
-	check "$RT_NAME --page-server: the pages went to the server" sh -c "ls '$PS'/pages-*.img >/dev/null 2>&1"
-	check "$RT_NAME --page-server: none in the image dir" sh -c "! ls '$W/$RT_NAME-ps-img'/pages-*.img >/dev/null 2>&1"
+	check "$RT_NAME --page-server: the pages went to the server" \
+		sh -c "ls '$PS'/pages-*.img '$PS'/pagemap-*.img >/dev/null 2>&1"
+	check "$RT_NAME --page-server: none in the image dir" \
+		sh -c "! ls '$W/$RT_NAME-ps-img'/pages-*.img '$W/$RT_NAME-ps-img'/pagemap-*.img >/dev/null 2>&1"
 	check "$RT_NAME --page-server: the container is gone" is_gone g1
 	wait_for 50 sh -c "! kill -0 \$(cat '$PS/ps.pid') 2>/dev/null"
 	check "$RT_NAME --page-server: the server ended with the dump" sh -c "! kill -0 \$(cat '$PS/ps.pid') 2>/dev/null"
-	cp "$PS"/pages-*.img "$W/$RT_NAME-ps-img/" 2>/dev/null
+	# the server holds the pagemap and pages images; the rest is in the image dir
+	cp "$PS"/pagemap-*.img "$PS"/pages-*.img "$W/$RT_NAME-ps-img/" 2>/dev/null
 	rt restore -d --image-path "$W/$RT_NAME-ps-img" --bundle "$B" g1 </dev/null >/dev/null 2>"$W/err" || {
 		fail "$RT_NAME restore of a --page-server dump" "$(cat "$W/err")"
 		show_log "$W/$RT_NAME-ps-img/restore.log"
@@ -237,6 +241,58 @@ scenario_pageserver() {
 	check "$RT_NAME restore of a --page-server dump: the same process went on ($v1 -> $v2)" \
 		sh -c "[ $v2 -gt $v1 ] && [ $(token "$B") = $t1 ]"
 	rt delete -f g1 >/dev/null 2>&1
+}
+
+# --lazy-pages: the dump leaves the pages behind a page server of its own
+# (--page-server) and says so on --status-fd; `criu lazy-pages` fetches
+# them from there for the restore, which starts before they have all come;
+# the checkpoint ends once they have.
+scenario_lazy() {
+	if ! criu check --feature uffd-noncoop >/dev/null 2>&1; then
+		echo "SKIP $RT_NAME --lazy-pages: no userfaultfd in this kernel"
+		return
+	fi
+	B=$W/$RT_NAME-lazy
+	I=$W/$RT_NAME-lazy-img
+	port=$((27100 + ${#RT_NAME}))
+	mkdir -p "$I"
+	bundle "$B" "/criu-$RT_NAME-lazy" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	rt run -d --bundle "$B" z1 </dev/null >/dev/null 2>&1 || fail "$RT_NAME lazy run"
+	wait_for 100 count_gt "$B" 5
+	: >"$W/lazy-status"
+	rt checkpoint --lazy-pages --page-server "127.0.0.1:$port" --status-fd 9 \
+		--image-path "$I" z1 9>"$W/lazy-status" 2>"$W/lazy-err" &
+	ck=$!
+	wait_for 300 test -s "$W/lazy-status"
+	check "$RT_NAME --lazy-pages: the status fd says the page server is ready" test -s "$W/lazy-status"
+	v1=$(count "$B") t1=$(token "$B")
+	criu lazy-pages --page-server --address 127.0.0.1 --port "$port" --images-dir "$I" \
+		--log-file lazy.log -v4 >/dev/null 2>&1 &
+	lz=$!
+	wait_for 50 test -S "$I/lazy-pages.socket"
+	# z1 and its cgroup stay until the pages are fetched: the restore is
+	# z2, from a bundle with a cgroup of its own and the same /out.
+	bundle "$B-2" "/criu-$RT_NAME-lazy2" "$(cat /usr/share/berth-vm/default.namespaces)" sh -c "$COUNTER"
+	sed -i "s|\"source\": \"$B-2/out\"|\"source\": \"$B/out\"|" "$B-2/config.json"
+	rt restore -d --lazy-pages --image-path "$I" --bundle "$B-2" z2 </dev/null >/dev/null 2>"$W/err" || {
+		fail "$RT_NAME restore --lazy-pages" "$(cat "$W/err")"
+		show_log "$I/restore.log"
+		show_log "$I/lazy.log"
+	}
+	wait_for 300 sh -c "! kill -0 $ck 2>/dev/null"
+	wait "$ck"
+	rc=$?
+	check "$RT_NAME --lazy-pages: the checkpoint ended once the pages were fetched (rc $rc)" test "$rc" = 0
+	[ "$rc" = 0 ] || { cat "$W/lazy-err"; show_log "$I/dump.log"; }
+	sleep 1
+	v2=$(count "$B")
+	check "$RT_NAME restore --lazy-pages: the same process went on ($v1 -> $v2)" \
+		sh -c "[ $v2 -gt $v1 ] && [ $(token "$B") = $t1 ]"
+	check "$RT_NAME --lazy-pages: z1 is gone once the pages are fetched" is_gone z1
+	rt delete -f z2 >/dev/null 2>&1
+	rt delete -f z1 >/dev/null 2>&1
+	kill "$lz" 2>/dev/null
+	wait "$lz" 2>/dev/null
 }
 
 scenario_errors() {
@@ -363,6 +419,7 @@ for RT in berth runc; do
 	scenario_tcp
 	scenario_predump
 	scenario_pageserver
+	scenario_lazy
 	scenario_errors
 	scenario_hooks
 	scenario_foreground
