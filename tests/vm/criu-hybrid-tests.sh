@@ -71,8 +71,19 @@ bundle() {
 		 .root = {"path": $rootfs, "readonly": true}' \
 		<"$dir/config.json" >"$dir/c.json" && mv "$dir/c.json" "$dir/config.json"
 }
-count() { set -- $(cat "$1/out/count" 2>/dev/null) -1 -1; echo "$2"; }
-token() { set -- $(cat "$1/out/count" 2>/dev/null) -1; echo "$1"; }
+# The counter rewrites its file (truncate, then write): a read can find it
+# empty, so read again until it holds "<token> <n>".
+line() {
+	local l
+	for _ in $(seq 20); do
+		l=$(cat "$1/out/count" 2>/dev/null)
+		[ -n "$l" ] && break
+		sleep 0.02
+	done
+	echo "$l"
+}
+count() { set -- $(line "$1") -1 -1; echo "$2"; }
+token() { set -- $(line "$1") -1; echo "$1"; }
 wait_count() { # DIR MIN
 	for _ in $(seq 100); do
 		[ "$(count "$1")" -gt "$2" ] && return 0
@@ -91,7 +102,7 @@ show_log() { [ -f "$1" ] && grep -E 'Error|Warn' "$1" | tail -n 5; true; }
 
 scenario() { # RT DRIVER(cgroupfs|systemd)
 	RT=$1
-	local drv=$2 n id b cgp leaf unit="" pid mem pids v1 t1 v2 out
+	local drv=$2 n id b cgp leaf unit="" pid mem pids v1 t1 v2 t2 out
 	n=$(basename "$RT")-$drv
 	id=criuv1-$n
 	b=$W/$n
@@ -117,7 +128,7 @@ scenario() { # RT DRIVER(cgroupfs|systemd)
 		"${R[@]}" delete -f "$id" >/dev/null 2>&1
 		return
 	fi
-	v1=$(count "$b") t1=$(token "$b")
+	read -r t1 v1 <<<"$(line "$b")"
 	check "$n checkpoint: the container is gone" test -z "$(status_of "$id")"
 	out=$(dirs_left "$leaf")
 	check "$n checkpoint: no cgroup dir left ($out)" test -z "$out"
@@ -132,9 +143,9 @@ scenario() { # RT DRIVER(cgroupfs|systemd)
 	fi
 	check "$n restore: running" test "$(status_of "$id")" = running
 	sleep 1
-	v2=$(count "$b")
-	check "$n restore: the same process went on from $v1 (now $v2)" \
-		test "$v2" -gt "$v1" -a "$(token "$b")" = "$t1"
+	read -r t2 v2 <<<"$(line "$b")"
+	check "$n restore: the same process went on from $t1 $v1 (now $t2 $v2)" \
+		test "${v2:-0}" -gt "$v1" -a "$t2" = "$t1"
 	pid=$(pid_of "$id")
 	mem=$(v1_path "$pid" memory)
 	pids=$(v1_path "$pid" pids)

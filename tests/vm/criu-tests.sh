@@ -53,8 +53,20 @@ bundle() {
 		"$dir/config.json"
 }
 
-count() { set -- $(cat "$1/out/count" 2>/dev/null) -1 -1; echo "$2"; }
-token() { set -- $(cat "$1/out/count" 2>/dev/null) -1; echo "$1"; }
+# The counter rewrites its file (truncate, then write): a read can find it
+# empty, so read again until it holds "<token> <n>".
+line() {
+	_ln=20
+	while [ "$_ln" -gt 0 ]; do
+		_l=$(cat "$1/out/count" 2>/dev/null)
+		[ -n "$_l" ] && break
+		usleep 20000
+		_ln=$((_ln - 1))
+	done
+	echo "$_l"
+}
+count() { set -- $(line "$1") -1 -1; echo "$2"; }
+token() { set -- $(line "$1") -1; echo "$1"; }
 count_gt() { [ "$(count "$1")" -gt "$2" ]; }
 pid_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p'; }
 status_of() { "$RT" --root "$ROOT" state "$1" 2>/dev/null | sed -n 's/.*"status": *"\([a-z]*\)".*/\1/p'; }
